@@ -1,0 +1,25 @@
+"""Test settings: the example commune's settings, made fast and isolated.
+
+``DATABASE_URL`` (e.g. postgres://postgres@127.0.0.1:5432/bippop) switches to PostgreSQL.
+"""
+
+import os
+
+from bellerive.settings import *  # noqa: F401,F403
+
+DEBUG = False
+SECRET_KEY = "tests-only"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+if os.environ.get("DATABASE_URL"):
+    import dj_database_url
+
+    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"])}
+else:
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}

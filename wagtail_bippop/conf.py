@@ -1,0 +1,32 @@
+"""Every ``BIPPOP_*`` setting, read in one place with its default.
+
+Read them as ``bippop_settings.BASE_TEMPLATE``: values are looked up on each access
+so that ``override_settings`` in tests and per-process changes are honoured.
+"""
+
+from django.conf import settings
+
+DEFAULTS = {
+    # Template every public page of the section extends: the town's own base template.
+    "BASE_TEMPLATE": "base.html",
+    # Region used to read phone numbers typed without an international prefix.
+    "PHONE_REGION": "FR",
+    # Load cap given to a new volunteer (missions at the same time).
+    "DEFAULT_LOAD_CAP": 3,
+    # Prefix of human-readable request references, e.g. DA-2026-00042.
+    "REQUEST_REFERENCE_PREFIX": "DA",
+    # Seed each new territory with the default service catalogue.
+    "SEED_DEFAULT_SERVICES": True,
+    # Months of inactivity after which personal data is due for anonymisation (CNIL: 2 years).
+    "RETENTION_MONTHS": 24,
+}
+
+
+class BippopSettings:
+    def __getattr__(self, name):
+        if name not in DEFAULTS:
+            raise AttributeError(f"Unknown wagtail_bippop setting: {name}")
+        return getattr(settings, f"BIPPOP_{name}", DEFAULTS[name])
+
+
+bippop_settings = BippopSettings()

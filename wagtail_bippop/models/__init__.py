@@ -1,0 +1,57 @@
+"""The domain, one module per part: territory, catalogue, people, requests, missions."""
+
+from .catalogue import (  # noqa: F401
+    DEFAULT_SERVICES,
+    Mobility,
+    Organisation,
+    OrganisationKind,
+    OrganisationStatus,
+    ServiceType,
+    seed_default_services,
+)
+from .missions import (  # noqa: F401
+    ContactKind,
+    ContactLog,
+    Mission,
+    MissionRecurrence,
+    MissionStatus,
+    Visit,
+    VisitStatus,
+)
+from .people import (  # noqa: F401
+    Absence,
+    AvailabilitySlot,
+    Beneficiary,
+    BeneficiaryStatus,
+    ConsentMethod,
+    ConsentPurpose,
+    ConsentRecord,
+    ContactChannel,
+    TrainingAttendance,
+    TrainingSession,
+    Volunteer,
+    VettingStage,
+)
+from .requests import (  # noqa: F401
+    OPEN_STATUSES,
+    REQUEST_TRANSITIONS,
+    HelpRequest,
+    IntakeChannel,
+    Recurrence,
+    RequesterKind,
+    RequestStatus,
+    Solicitation,
+    SolicitationStatus,
+    WantedSlot,
+)
+from .schedule import DayPeriod, Weekday  # noqa: F401
+from .site_settings import SolidaritySettings  # noqa: F401
+from .territory import Area, Territory  # noqa: F401
+
+# Page types live in their own module; importing them here registers them with the app.
+from ..pages import (  # noqa: E402, F401
+    DirectoryPage,
+    HelpRequestPage,
+    SolidarityIndexPage,
+    VolunteerSignupPage,
+)

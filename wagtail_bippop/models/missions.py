@@ -1,0 +1,242 @@
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .people import Beneficiary, Volunteer
+from .requests import HelpRequest
+
+MAX_VISIT_MINUTES = 12 * 60
+
+
+class MissionRecurrence(models.TextChoices):
+    ONE_OFF = "one_off", _("Once")
+    WEEKLY = "weekly", _("Every week")
+    FORTNIGHTLY = "fortnightly", _("Every two weeks")
+    MONTHLY = "monthly", _("Every month")
+
+
+class MissionStatus(models.TextChoices):
+    ACTIVE = "active", _("In progress")
+    ENDED = "ended", _("Ended")
+
+
+class Mission(models.Model):
+    """A volunteer paired with a request, once or on a recurring schedule."""
+
+    request = models.ForeignKey(
+        HelpRequest, on_delete=models.PROTECT, related_name="missions", verbose_name=_("request")
+    )
+    volunteer = models.ForeignKey(
+        Volunteer, on_delete=models.PROTECT, related_name="missions", verbose_name=_("volunteer")
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=MissionStatus.choices,
+        default=MissionStatus.ACTIVE,
+        db_index=True,
+    )
+    recurrence = models.CharField(
+        _("frequency"),
+        max_length=16,
+        choices=MissionRecurrence.choices,
+        default=MissionRecurrence.ONE_OFF,
+    )
+    start_date = models.DateField(_("first visit on"), default=datetime.date.today)
+    end_date = models.DateField(_("last visit on"), null=True, blank=True)
+    usual_time = models.TimeField(_("usual time"), default=datetime.time(14, 0))
+    usual_duration_minutes = models.PositiveSmallIntegerField(
+        _("usual duration (minutes)"), default=60
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    end_reason = models.CharField(_("reason for ending"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("mission")
+        verbose_name_plural = _("missions")
+        ordering = ["-created_at"]
+        constraints = [
+            # The first acceptance wins: a request has one active mission at most, which
+            # also means at most one active mission per volunteer and request.
+            models.UniqueConstraint(
+                fields=["request"],
+                condition=Q(status="active"),
+                name="bippop_one_active_mission_per_request",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="bippop_mission_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(usual_duration_minutes__gte=1)
+                & Q(usual_duration_minutes__lte=MAX_VISIT_MINUTES),
+                name="bippop_mission_duration_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.request} – {self.volunteer.public_name}"
+
+    @property
+    def beneficiary(self):
+        return self.request.beneficiary
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            errors["end_date"] = _("The last visit cannot come before the first.")
+        if self.volunteer_id and self.request_id:
+            if self.volunteer.territory_id != self.request.territory_id:
+                errors["volunteer"] = _("This volunteer belongs to another territory.")
+            if self.status == MissionStatus.ACTIVE:
+                others = Mission.objects.filter(
+                    request_id=self.request_id, status=MissionStatus.ACTIVE
+                ).exclude(pk=self.pk)
+                if others.exists():
+                    errors["request"] = _("This request already has a mission in progress.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class VisitStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+    MISSED = "missed", _("Missed")
+
+
+class Visit(models.Model):
+    """One intervention of a mission: a visit, a walk, an outing, a call."""
+
+    mission = models.ForeignKey(
+        Mission, on_delete=models.CASCADE, related_name="visits", verbose_name=_("mission")
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=VisitStatus.choices, default=VisitStatus.PLANNED
+    )
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("actual duration (minutes)"), null=True, blank=True
+    )
+    report = models.TextField(_("report"), blank=True, max_length=4000)
+    worry = models.BooleanField(
+        _("worried about the person"),
+        default=False,
+        help_text=_("The coordinator is alerted at once."),
+    )
+    reported_at = models.DateTimeField(_("reported at"), null=True, blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reported by"),
+    )
+
+    class Meta:
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+        ordering = ["starts_at"]
+        indexes = [
+            models.Index(fields=["status", "starts_at"], name="bippop_visit_status_start"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")),
+                name="bippop_visit_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_minutes__isnull=True)
+                | (Q(duration_minutes__gte=1) & Q(duration_minutes__lte=MAX_VISIT_MINUTES)),
+                name="bippop_visit_duration_range",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="done") | Q(duration_minutes__isnull=False),
+                name="bippop_visit_done_has_duration",
+            ),
+            models.UniqueConstraint(
+                fields=["mission", "starts_at"], name="bippop_visit_once_per_slot"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.mission} – {timezone.localtime(self.starts_at):%d/%m/%Y %H:%M}"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = _("A visit must end after it starts.")
+        if self.status == VisitStatus.DONE and not self.duration_minutes:
+            errors["duration_minutes"] = _("Give the duration of a visit that took place.")
+        if self.duration_minutes is not None and not 1 <= self.duration_minutes <= MAX_VISIT_MINUTES:
+            errors["duration_minutes"] = _("A visit lasts between 1 minute and 12 hours.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class ContactKind(models.TextChoices):
+    CALL_OUT = "call_out", _("Call made")
+    CALL_IN = "call_in", _("Call received")
+    HOME_VISIT = "home_visit", _("Home visit by staff")
+    MESSAGE = "message", _("Message sent (e-mail, SMS, letter)")
+    NOTE = "note", _("Note")
+
+
+class ContactLog(models.Model):
+    """Follow-up of a person: calls and notes, the second half of the timeline."""
+
+    beneficiary = models.ForeignKey(
+        Beneficiary,
+        on_delete=models.CASCADE,
+        related_name="contacts",
+        verbose_name=_("beneficiary"),
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=ContactKind.choices)
+    occurred_at = models.DateTimeField(_("when"), default=timezone.now)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    volunteer = models.ForeignKey(
+        Volunteer,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contacts",
+        verbose_name=_("volunteer"),
+    )
+    reached = models.BooleanField(_("person reached"), default=True)
+    summary = models.TextField(_("summary"), blank=True, max_length=4000)
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering = ["-occurred_at"]
+        indexes = [
+            models.Index(fields=["beneficiary", "occurred_at"], name="bippop_contact_timeline"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} – {timezone.localtime(self.occurred_at):%d/%m/%Y}"
