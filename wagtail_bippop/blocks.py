@@ -5,7 +5,9 @@ from wagtail.images.blocks import ImageChooserBlock
 
 class TestimonialBlock(blocks.StructBlock):
     quote = blocks.TextBlock(label=_("quote"), max_length=600)
-    author = blocks.CharBlock(label=_("who says it"), max_length=100, help_text=_("e.g. “Michèle, volunteer”"))
+    author = blocks.CharBlock(
+        label=_("who says it"), max_length=100, help_text=_("e.g. “Michèle, volunteer”")
+    )
 
     class Meta:
         icon = "openquote"

@@ -75,7 +75,7 @@ class SolidarityIndexPageMixin(RoutablePageMixin, SectionPageMixin):
     class Meta:
         abstract = True
 
-    @path("theme.css", name="theme_css")
+    @path("theme/", name="theme_css")
     def theme_css(self, request):
         """The site's brand colours as CSS custom properties (no inline style needed)."""
         css = render_to_string(

@@ -1,5 +1,12 @@
 """The domain, one module per part: territory, catalogue, people, requests, missions."""
 
+# Page types live in their own module; importing them here registers them with the app.
+from ..pages import (  # noqa: E402, F401
+    DirectoryPage,
+    HelpRequestPage,
+    SolidarityIndexPage,
+    VolunteerSignupPage,
+)
 from .catalogue import (  # noqa: F401
     DEFAULT_SERVICES,
     Mobility,
@@ -29,8 +36,8 @@ from .people import (  # noqa: F401
     ContactChannel,
     TrainingAttendance,
     TrainingSession,
-    Volunteer,
     VettingStage,
+    Volunteer,
 )
 from .requests import (  # noqa: F401
     OPEN_STATUSES,
@@ -46,12 +53,4 @@ from .requests import (  # noqa: F401
 )
 from .schedule import DayPeriod, Weekday  # noqa: F401
 from .site_settings import SolidaritySettings  # noqa: F401
-from .territory import Area, Territory  # noqa: F401
-
-# Page types live in their own module; importing them here registers them with the app.
-from ..pages import (  # noqa: E402, F401
-    DirectoryPage,
-    HelpRequestPage,
-    SolidarityIndexPage,
-    VolunteerSignupPage,
-)
+from .territory import Area, Territory, TerritoryAccess  # noqa: F401

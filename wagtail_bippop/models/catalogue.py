@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.db import models
+from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -61,6 +63,12 @@ class ServiceType(models.Model):
 def seed_default_services(territory):
     """Create the default catalogue for a territory; existing services are kept."""
     existing = set(territory.services.values_list("slug", flat=True))
+    # Names are stored as data in the site's language, then edited freely.
+    with translation.override(settings.LANGUAGE_CODE):
+        _create_services(territory, existing)
+
+
+def _create_services(territory, existing):
     ServiceType.objects.bulk_create(
         [
             ServiceType(

@@ -186,7 +186,10 @@ class Visit(models.Model):
             errors["ends_at"] = _("A visit must end after it starts.")
         if self.status == VisitStatus.DONE and not self.duration_minutes:
             errors["duration_minutes"] = _("Give the duration of a visit that took place.")
-        if self.duration_minutes is not None and not 1 <= self.duration_minutes <= MAX_VISIT_MINUTES:
+        if (
+            self.duration_minutes is not None
+            and not 1 <= self.duration_minutes <= MAX_VISIT_MINUTES
+        ):
             errors["duration_minutes"] = _("A visit lasts between 1 minute and 12 hours.")
         if errors:
             raise ValidationError(errors)

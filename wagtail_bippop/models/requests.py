@@ -92,9 +92,7 @@ class HelpRequest(ClusterableModel):
     requester_organisation = models.CharField(
         _("requester's organisation"), max_length=200, blank=True
     )
-    channel = models.CharField(
-        _("received through"), max_length=16, choices=IntakeChannel.choices
-    )
+    channel = models.CharField(_("received through"), max_length=16, choices=IntakeChannel.choices)
     recurrence = models.CharField(
         _("how often"), max_length=16, choices=Recurrence.choices, default=Recurrence.ONE_OFF
     )

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -81,3 +82,30 @@ class Area(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class TerritoryAccess(models.Model):
+    """Which staff member works for which territory: every admin view is scoped by it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="bippop_territory_access",
+        verbose_name=_("user"),
+    )
+    territory = models.ForeignKey(
+        Territory,
+        on_delete=models.CASCADE,
+        related_name="staff_access",
+        verbose_name=_("territory"),
+    )
+
+    class Meta:
+        verbose_name = _("territory access")
+        verbose_name_plural = _("territory accesses")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "territory"], name="bippop_access_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.territory}"

@@ -1,0 +1,159 @@
+"""Shared fixtures: a site, a territory with its catalogue, people and staff."""
+
+import datetime
+import itertools
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from wagtail.models import Page, Site
+
+from wagtail_bippop.models import (
+    Area,
+    Beneficiary,
+    HelpRequest,
+    IntakeChannel,
+    Mission,
+    Territory,
+    TerritoryAccess,
+    VettingStage,
+    Visit,
+    Volunteer,
+)
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture
+def site(db):
+    return Site.objects.get(is_default_site=True)
+
+
+@pytest.fixture
+def territory(site):
+    return Territory.objects.create(name="Bellerive-sur-Aronde", slug="bellerive", site=site)
+
+
+@pytest.fixture
+def other_territory(site):
+    return Territory.objects.create(name="Montval", slug="montval", site=site)
+
+
+@pytest.fixture
+def area(territory):
+    return Area.objects.create(territory=territory, name="Centre-bourg")
+
+
+@pytest.fixture
+def service(territory):
+    return territory.services.get(slug="visite-de-convivialite")
+
+
+def _phone():
+    return f"+3361234{next(_counter):04d}"
+
+
+@pytest.fixture
+def make_beneficiary(territory):
+    def make(**fields):
+        fields.setdefault("territory", territory)
+        fields.setdefault("first_name", "Jeanne")
+        fields.setdefault("last_name", "Martin")
+        fields.setdefault("phone", _phone())
+        beneficiary = Beneficiary(**fields)
+        beneficiary.full_clean()
+        beneficiary.save()
+        return beneficiary
+
+    return make
+
+
+@pytest.fixture
+def make_volunteer(territory):
+    def make(*, services=(), **fields):
+        fields.setdefault("territory", territory)
+        fields.setdefault("first_name", "Anne")
+        fields.setdefault("last_name", f"Bénévole{next(_counter)}")
+        fields.setdefault("phone", _phone())
+        fields.setdefault("stage", VettingStage.ACTIVE)
+        if fields["stage"] == VettingStage.ACTIVE:
+            fields.setdefault("honourability_checked_on", datetime.date(2026, 1, 5))
+            fields.setdefault("honourability_compatible", True)
+        volunteer = Volunteer(**fields)
+        volunteer.full_clean()
+        volunteer.save()
+        volunteer.services.set(services)
+        return volunteer
+
+    return make
+
+
+@pytest.fixture
+def make_request(territory, make_beneficiary):
+    def make(*, beneficiary=None, services=(), **fields):
+        fields.setdefault("territory", territory)
+        fields.setdefault("channel", IntakeChannel.PHONE)
+        request = HelpRequest(beneficiary=beneficiary or make_beneficiary(), **fields)
+        request.save()
+        request.services.set(services)
+        return request
+
+    return make
+
+
+@pytest.fixture
+def make_mission(make_request, make_volunteer):
+    def make(*, request=None, volunteer=None, **fields):
+        return Mission.objects.create(
+            request=request or make_request(),
+            volunteer=volunteer or make_volunteer(),
+            **fields,
+        )
+
+    return make
+
+
+@pytest.fixture
+def make_visit(make_mission):
+    def make(*, mission=None, starts_at=None, minutes=60, **fields):
+        starts_at = starts_at or timezone.now().replace(microsecond=0)
+        return Visit.objects.create(
+            mission=mission or make_mission(),
+            starts_at=starts_at,
+            ends_at=starts_at + datetime.timedelta(minutes=minutes),
+            **fields,
+        )
+
+    return make
+
+
+@pytest.fixture
+def superuser(db):
+    return get_user_model().objects.create_superuser("root", "root@example.org", "pw")
+
+
+@pytest.fixture
+def make_staff(db):
+    """A staff user in ``group`` (by name) with access to ``territories``."""
+    from django.contrib.auth.models import Group, Permission
+
+    def make(username, *, territories=(), group=None):
+        user = get_user_model().objects.create_user(username, f"{username}@example.org", "pw")
+        user.user_permissions.add(Permission.objects.get(codename="access_admin"))
+        if group:
+            user.groups.add(Group.objects.get(name=group))
+        for territory in territories:
+            TerritoryAccess.objects.create(user=user, territory=territory)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def home_page(site):
+    return site.root_page.specific
+
+
+@pytest.fixture
+def root_page(db):
+    return Page.get_first_root_node()

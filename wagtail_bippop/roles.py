@@ -1,0 +1,28 @@
+"""Staff roles and the territories each user may see.
+
+Two groups are created by a migration: coordinators (full access to the people of their
+own territories) and the read-only role for elected officials and funders (aggregates
+only, never a person). Which territories a user works for is a ``TerritoryAccess`` row;
+superusers see every territory.
+"""
+
+from .models import Territory
+
+COORDINATOR_GROUP = "Coordinateur"
+READ_ONLY_GROUP = "Élu·e — lecture"
+
+
+def territories_for_user(user):
+    if not user.is_authenticated or not user.is_active:
+        return Territory.objects.none()
+    if user.is_superuser:
+        return Territory.objects.all()
+    return Territory.objects.filter(staff_access__user=user)
+
+
+def is_read_only(user):
+    """True for users who may see aggregates but no personal data."""
+    if user.is_superuser:
+        return False
+    names = set(user.groups.values_list("name", flat=True))
+    return READ_ONLY_GROUP in names and COORDINATOR_GROUP not in names
