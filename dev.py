@@ -78,7 +78,7 @@ def test(python, args):
 
 
 def main():
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 (dev.py may be run by an older python3)
         sys.exit("Python 3.11 or newer is needed.")
     if len(sys.argv) < 2 or sys.argv[1] not in {"demo", "test"}:
         sys.exit(__doc__)

@@ -15,7 +15,7 @@ from wagtail.models import Page
 
 from .blocks import IntroBlock, TestimonialBlock
 from .conf import bippop_settings
-from .models import SolidaritySettings
+from .models.site_settings import SolidaritySettings
 
 
 class SectionPageMixin(models.Model):

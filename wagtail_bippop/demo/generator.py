@@ -273,6 +273,7 @@ class DemoGenerator:
     def make_requests_missions_visits(self):
         rng = self.rng
         now = timezone.now()
+        RequestServices = HelpRequest.services.through
         requests, wanted, services_links = [], [], []
         plans = []  # (request, beneficiary, created day, fate)
         for beneficiary in self.beneficiaries:
@@ -344,7 +345,7 @@ class DemoGenerator:
                 wanted.append(
                     WantedSlot(request=request, weekday=weekday, period=rng.choice(list(DayPeriod)))
                 )
-        HelpRequest.services.through.objects.bulk_create(services_links, batch_size=BATCH)
+        RequestServices.objects.bulk_create(services_links, batch_size=BATCH)
         WantedSlot.objects.bulk_create(wanted, batch_size=BATCH, ignore_conflicts=True)
         self.counts.requests = len(requests)
         self.progress(f"{len(requests)} requests")

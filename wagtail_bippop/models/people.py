@@ -493,3 +493,6 @@ class TrainingAttendance(models.Model):
                 fields=["session", "volunteer"], name="bippop_training_attendance_unique"
             )
         ]
+
+    def __str__(self):
+        return f"{self.volunteer} – {self.session}"
