@@ -1,1 +1,4 @@
 """Wiring only: each part of the admin registers its own hooks in its own module."""
+
+from .coordinator import hooks as coordinator_hooks  # noqa: F401
+from .dashboard import hooks as dashboard_hooks  # noqa: F401

@@ -1,0 +1,1 @@
+"""The coordinator section of the Wagtail admin ("Solidarité" menu)."""

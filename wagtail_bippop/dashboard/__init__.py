@@ -1,0 +1,1 @@
+"""Steering: dashboard, isolation watch, vulnerable persons register and call campaigns."""
