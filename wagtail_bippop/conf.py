@@ -19,6 +19,13 @@ DEFAULTS = {
     "SEED_DEFAULT_SERVICES": True,
     # Months of inactivity after which personal data is due for anonymisation (CNIL: 2 years).
     "RETENTION_MONTHS": 24,
+    # Matching: how many suggestions are shown, and the days checked for absences.
+    "MATCHING_SUGGESTIONS": 20,
+    "MATCHING_WINDOW_DAYS": 14,
+    # Hours during which a volunteer's accept / decline link stays valid.
+    "SOLICITATION_VALID_HOURS": 72,
+    # Days ahead for which the visits of recurring missions are planned.
+    "PLANNING_HORIZON_DAYS": 28,
 }
 
 
