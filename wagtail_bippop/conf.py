@@ -19,6 +19,12 @@ DEFAULTS = {
     "SEED_DEFAULT_SERVICES": True,
     # Months of inactivity after which personal data is due for anonymisation (CNIL: 2 years).
     "RETENTION_MONTHS": 24,
+    # Public forms: at most this many submissions per client and window (HTTP 429 beyond).
+    "FORM_RATE_LIMIT": 20,
+    "FORM_RATE_WINDOW_SECONDS": 3600,
+    # Request header holding the client address when behind a trusted proxy, e.g.
+    # "HTTP_X_REAL_IP"; empty means REMOTE_ADDR.
+    "CLIENT_IP_HEADER": "",
     # Matching: how many suggestions are shown, and the days checked for absences.
     "MATCHING_SUGGESTIONS": 20,
     "MATCHING_WINDOW_DAYS": 14,
