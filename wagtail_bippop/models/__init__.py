@@ -16,6 +16,7 @@ from .catalogue import (  # noqa: F401
     ServiceType,
     seed_default_services,
 )
+from .impact import AssessmentMoment, LonelinessAssessment  # noqa: F401
 from .missions import (  # noqa: F401
     ContactKind,
     ContactLog,
@@ -39,6 +40,7 @@ from .people import (  # noqa: F401
     VettingStage,
     Volunteer,
 )
+from .register import CallStatus, Campaign, CampaignCall, RegisterEntry  # noqa: F401
 from .requests import (  # noqa: F401
     OPEN_STATUSES,
     REQUEST_TRANSITIONS,

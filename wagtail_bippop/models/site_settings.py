@@ -65,6 +65,12 @@ class SolidaritySettings(BaseSiteSetting):
         validators=[MinValueValidator(1), MaxValueValidator(30)],
         help_text=_("Promised to people who ask for help."),
     )
+    isolation_days = models.PositiveSmallIntegerField(
+        _("isolation alert after (days)"),
+        default=21,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_("People with no visit and no call for longer appear in the isolation watch."),
+    )
 
     panels = [
         MultiFieldPanel(
@@ -85,6 +91,7 @@ class SolidaritySettings(BaseSiteSetting):
             ],
             heading=_("Coordinator contact"),
         ),
+        FieldPanel("isolation_days"),
         FieldPanel("charter"),
         FieldPanel("privacy_notice"),
     ]
