@@ -19,6 +19,14 @@ DEFAULTS = {
     "SEED_DEFAULT_SERVICES": True,
     # Months of inactivity after which personal data is due for anonymisation (CNIL: 2 years).
     "RETENTION_MONTHS": 24,
+    # Value of one volunteer hour on the dashboard ("valorisation du bénévolat"), in euros.
+    "VOLUNTEER_HOUR_VALUE": "12.02",
+    # For the read-only role, dashboard cells counting fewer people than this show "< N".
+    "SMALL_CELL_THRESHOLD": 5,
+    # Months between two loneliness measures of the same person.
+    "LONELINESS_EVERY_MONTHS": 6,
+    # Calls to a registered person not reached before the campaign flags them for escalation.
+    "CAMPAIGN_MAX_ATTEMPTS": 3,
     # Public forms: at most this many submissions per client and window (HTTP 429 beyond).
     "FORM_RATE_LIMIT": 20,
     "FORM_RATE_WINDOW_SECONDS": 3600,
