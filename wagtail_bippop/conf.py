@@ -40,6 +40,25 @@ DEFAULTS = {
     "SOLICITATION_VALID_HOURS": 72,
     # Days ahead for which the visits of recurring missions are planned.
     "PLANNING_HORIZON_DAYS": 28,
+    # --- Messages (notifications) ---
+    # Task backend alias (settings.TASKS) that delivers messages in the background.
+    "TASK_BACKEND": "default",
+    # Attempts before a message is marked failed; the delay grows ×4 from the base.
+    "MESSAGE_MAX_ATTEMPTS": 6,
+    "MESSAGE_RETRY_SECONDS": 60,
+    # SMS backend class; the console backend sends nothing: set a provider to send.
+    "SMS_BACKEND": "wagtail_bippop.notifications.sms.ConsoleBackend",
+    # Sender name shown on phones (11 letters at most).
+    "SMS_SENDER": "Solidarite",
+    "SMS_FILE_PATH": "",
+    "SMS_TIMEOUT_SECONDS": 10,
+    "SMS_BREVO_API_KEY": "",
+    "SMS_BREVO_URL": "https://api.brevo.com/v3/transactionalSMS/send",
+    # --- Volunteer space ---
+    # Lifetime of a sign-in link, and links a person or a client may ask for per window.
+    "SIGNIN_LINK_MINUTES": 20,
+    "SIGNIN_RATE_LIMIT": 5,
+    "SIGNIN_RATE_WINDOW_SECONDS": 3600,
 }
 
 
