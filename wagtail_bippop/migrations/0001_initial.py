@@ -558,7 +558,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='volunteer',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('stage', 'active'), _negated=True), ('honourability_compatible', True), _connector='OR'), name='bippop_volunteer_active_needs_check'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('stage', 'active'), _negated=True), models.Q(('honourability_compatible', True), ('honourability_compatible__isnull', False)), _connector='OR'), name='bippop_volunteer_active_needs_check'),
         ),
         migrations.AddConstraint(
             model_name='trainingattendance',

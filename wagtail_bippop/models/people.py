@@ -307,7 +307,9 @@ class Volunteer(Person, ClusterableModel):
             ),
             # Nobody is co-opted without a compatible honourability check.
             models.CheckConstraint(
-                condition=~Q(stage=VettingStage.ACTIVE) | Q(honourability_compatible=True),
+                # NULL would let a CHECK pass: require "not null and true" explicitly.
+                condition=~Q(stage=VettingStage.ACTIVE)
+                | Q(honourability_compatible__isnull=False, honourability_compatible=True),
                 name="bippop_volunteer_active_needs_check",
             ),
         ]
