@@ -3,6 +3,7 @@
 
     python3 dev.py demo   # virtualenv, install, migrate, demo data, admin login, serve :8000
     python3 dev.py test   # virtualenv, install, whole test suite (extra args go to pytest)
+    python3 dev.py check  # lint (ruff) and missing migrations, for contributors and CI
 
 Options read from the environment:
     BIPPOP_VENV     virtualenv folder (default .venv)
@@ -77,14 +78,23 @@ def test(python, args):
     sys.exit(code)
 
 
+def check(python, args):
+    say("Lint and migrations")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    run(python, "-m", "ruff", "check", ".", cwd=ROOT)
+    run(python, "-m", "ruff", "format", "--check", ".", cwd=ROOT)
+    run(python, SITE / "manage.py", "makemigrations", "--check", "--dry-run", cwd=SITE, env=env)
+
+
 def main():
     if sys.version_info < (3, 11):  # noqa: UP036 (dev.py may be run by an older python3)
         sys.exit("Python 3.11 or newer is needed.")
-    if len(sys.argv) < 2 or sys.argv[1] not in {"demo", "test"}:
+    commands = {"demo": demo, "test": test, "check": check}
+    if len(sys.argv) < 2 or sys.argv[1] not in commands:
         sys.exit(__doc__)
     python = virtualenv()
     try:
-        {"demo": demo, "test": test}[sys.argv[1]](python, sys.argv[2:])
+        commands[sys.argv[1]](python, sys.argv[2:])
     except KeyboardInterrupt:
         pass
     except subprocess.CalledProcessError as error:
