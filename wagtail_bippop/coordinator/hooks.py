@@ -1,1 +1,29 @@
 """Admin hooks of the coordinator section."""
+
+from django.urls import include, path
+from wagtail import hooks
+
+from . import log_actions, urls
+from .viewsets import (
+    URL_NAMESPACE,
+    BeneficiaryChooserViewSet,
+    SolidarityViewSetGroup,
+    VolunteerChooserViewSet,
+)
+
+
+@hooks.register("register_admin_viewset")
+def register_viewsets():
+    return [
+        SolidarityViewSetGroup(),
+        BeneficiaryChooserViewSet(),
+        VolunteerChooserViewSet(),
+    ]
+
+
+@hooks.register("register_admin_urls")
+def register_urls():
+    return [path("solidarite/", include((urls.urlpatterns, URL_NAMESPACE)))]
+
+
+hooks.register("register_log_actions", log_actions.register)

@@ -1,0 +1,17 @@
+"""Admin forms of the coordinator section: every choice limited to the user's territories."""
+
+from wagtail.admin.forms import WagtailAdminModelForm
+
+from .scoping import scope_form_choices
+
+
+class ScopedAdminForm(WagtailAdminModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        scope_form_choices(self, self.for_user)
+        # A coordinator working for one territory has nothing to choose.
+        territory = self.fields.get("territory")
+        if territory is not None and self.instance.pk is None:
+            choices = list(territory.queryset[:2])
+            if len(choices) == 1:
+                self.initial.setdefault("territory", choices[0].pk)

@@ -1,0 +1,12 @@
+"""URLs of the coordinator's own screens (the viewsets register theirs themselves)."""
+
+from django.urls import path
+
+from .views import missions, people
+
+urlpatterns = [
+    path("people/<int:pk>/timeline/", people.TimelineView.as_view(), name="timeline"),
+    path("volunteers/<int:pk>/vetting/", people.VettingView.as_view(), name="vetting"),
+    path("visits/<int:pk>/report/", missions.VisitReportView.as_view(), name="visit_report"),
+    path("missions/<int:pk>/end/", missions.MissionActionView.as_view(), name="end_mission"),
+]

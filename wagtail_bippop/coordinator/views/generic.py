@@ -1,0 +1,77 @@
+"""Wagtail's generic model views, scoped to the user's territories.
+
+Each viewset of the section uses these classes, so that no view of a record forgets the
+scope. ``object_actions`` (set by the viewset) adds the coordinator's own actions (timeline,
+vetting, report a visit…) as buttons on the record's pages and rows.
+"""
+
+from wagtail.admin.views import generic
+from wagtail.admin.views.generic import history, usage
+from wagtail.admin.widgets.button import HeaderButton, ListingButton
+
+from ..scoping import ScopedListingMixin, ScopedObjectMixin
+
+
+class ObjectActionsMixin:
+    object_actions = None
+
+    def get_object_action_buttons(self, instance, button_class):
+        if not self.object_actions:
+            return []
+        return [
+            button_class(label, url=url, icon_name=icon)
+            for label, url, icon in self.object_actions(self.request.user, instance)
+        ]
+
+    @property
+    def header_buttons(self):
+        return list(super().header_buttons) + self.get_object_action_buttons(
+            self.object, HeaderButton
+        )
+
+
+class ScopedIndexView(ScopedListingMixin, generic.IndexView):
+    object_actions = None
+    # Relations named here are exported as a comma-separated list of names.
+    export_many_fields = ()
+
+    def get_list_buttons(self, instance):
+        buttons = super().get_list_buttons(instance)
+        if self.object_actions:
+            actions = self.object_actions(self.request.user, instance)
+            # The first action is the one a coordinator wants most from a list.
+            buttons[:0] = [
+                ListingButton(label, url=url, icon_name=icon) for label, url, icon in actions[:1]
+            ]
+        return buttons
+
+    def to_row_dict(self, item):
+        row = super().to_row_dict(item)
+        for field in self.export_many_fields:
+            if field in row:
+                row[field] = ", ".join(str(obj) for obj in getattr(item, field).all())
+        return row
+
+
+class ScopedCreateView(generic.CreateView):
+    """Creation is scoped through the form: only the user's territories can be chosen."""
+
+
+class ScopedEditView(ObjectActionsMixin, ScopedObjectMixin, generic.EditView):
+    pass
+
+
+class ScopedInspectView(ObjectActionsMixin, ScopedObjectMixin, generic.InspectView):
+    pass
+
+
+class ScopedDeleteView(ScopedObjectMixin, generic.DeleteView):
+    pass
+
+
+class ScopedHistoryView(ScopedObjectMixin, history.HistoryView):
+    pass
+
+
+class ScopedUsageView(ScopedObjectMixin, usage.UsageView):
+    pass

@@ -1,0 +1,159 @@
+"""Report a visit (done, cancelled, missed), plan a mission's visits, end a mission."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail.log_actions import log
+
+from ... import scheduling
+from ...models import Mission, MissionStatus, Visit, VisitStatus
+from ...models.missions import MAX_VISIT_MINUTES
+from .base import CoordinatorView
+
+REPORTABLE = [
+    (VisitStatus.DONE, VisitStatus.DONE.label),
+    (VisitStatus.CANCELLED, VisitStatus.CANCELLED.label),
+    (VisitStatus.MISSED, VisitStatus.MISSED.label),
+]
+
+
+class VisitReportForm(forms.Form):
+    status = forms.ChoiceField(
+        label=gettext_lazy("What happened"), choices=REPORTABLE, widget=forms.RadioSelect
+    )
+    duration_minutes = forms.IntegerField(
+        label=gettext_lazy("Duration (minutes)"),
+        min_value=1,
+        max_value=MAX_VISIT_MINUTES,
+        required=False,
+    )
+    report = forms.CharField(
+        label=gettext_lazy("How was it?"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=4000,
+    )
+    worry = forms.BooleanField(label=gettext_lazy("I am worried about the person"), required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") == VisitStatus.DONE and not cleaned.get("duration_minutes"):
+            self.add_error("duration_minutes", _("Give the duration of a visit that took place."))
+        return cleaned
+
+
+def report_visit(visit, *, status, duration_minutes, report, worry, user):
+    """Record what happened at a planned visit; logged. Raises ValidationError otherwise."""
+    with transaction.atomic():
+        visit = Visit.objects.select_for_update().get(pk=visit.pk)
+        if visit.status != VisitStatus.PLANNED:
+            raise ValidationError(_("This visit has already been reported."))
+        visit.status = status
+        visit.duration_minutes = duration_minutes if status == VisitStatus.DONE else None
+        visit.report = report
+        visit.worry = worry
+        visit.reported_at = timezone.now()
+        visit.reported_by = user
+        visit.full_clean()
+        visit.save()
+        log(
+            visit,
+            f"wagtail_bippop.visit.{status}",
+            user=user,
+            data={"duration_minutes": visit.duration_minutes, "worry": worry},
+        )
+    return visit
+
+
+class VisitReportView(CoordinatorView):
+    template_name = "wagtail_bippop/admin/visit_report.html"
+    permission_required = "wagtail_bippop.change_visit"
+    header_icon = "date"
+
+    def get_page_title(self):
+        return _("Report the visit")
+
+    def get_page_subtitle(self):
+        return str(self.visit)
+
+    def dispatch(self, request, *args, pk, **kwargs):
+        self.visit = self.get_scoped(Visit, pk)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["visit"] = self.visit
+        context.setdefault(
+            "form",
+            VisitReportForm(
+                initial={
+                    "status": VisitStatus.DONE,
+                    "duration_minutes": self.visit.mission.usual_duration_minutes,
+                }
+            ),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = VisitReportForm(request.POST)
+        if form.is_valid():
+            try:
+                report_visit(self.visit, user=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Visit reported."))
+                return redirect(reverse("bippop_visits:index"))
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class EndMissionForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Why does the mission end?"), max_length=255)
+
+
+class MissionActionView(CoordinatorView):
+    template_name = "wagtail_bippop/admin/end_mission.html"
+    permission_required = "wagtail_bippop.change_mission"
+    header_icon = "link"
+
+    def get_page_title(self):
+        return _("End the mission")
+
+    def get_page_subtitle(self):
+        return str(self.mission)
+
+    def dispatch(self, request, *args, pk, **kwargs):
+        self.mission = self.get_scoped(Mission, pk)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["mission"] = self.mission
+        context["planned"] = self.mission.visits.filter(
+            status=VisitStatus.PLANNED, starts_at__gt=timezone.now()
+        ).count()
+        context.setdefault("form", EndMissionForm())
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if request.POST.get("plan"):
+            created = scheduling.plan_visits(self.mission, user=request.user)
+            messages.success(request, _("%(count)s visit(s) planned.") % {"count": created})
+            return redirect(reverse("bippop_missions:inspect", args=[self.mission.pk]))
+        form = EndMissionForm(request.POST)
+        if not form.is_valid() or self.mission.status != MissionStatus.ACTIVE:
+            return self.render_to_response(self.get_context_data(form=form))
+        cancelled = scheduling.end_mission(
+            self.mission, user=request.user, reason=form.cleaned_data["reason"]
+        )
+        messages.success(
+            request,
+            _("Mission ended; %(count)s planned visit(s) cancelled.") % {"count": cancelled},
+        )
+        return redirect(reverse("bippop_missions:inspect", args=[self.mission.pk]))

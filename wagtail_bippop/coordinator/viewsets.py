@@ -1,0 +1,746 @@
+"""The "Solidarité" menu: one scoped viewset per record a coordinator works with."""
+
+from django.db.models import Case, Count, IntegerField, Max, Min, OuterRef, Q, Subquery, Value, When
+from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
+from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn
+from wagtail.admin.views.generic import chooser as chooser_views
+from wagtail.admin.viewsets.base import ViewSet
+from wagtail.admin.viewsets.chooser import ChooserViewSet
+from wagtail.admin.viewsets.model import ModelViewSet, ViewSetGroup
+
+from ..models import (
+    OPEN_STATUSES,
+    Area,
+    Beneficiary,
+    HelpRequest,
+    Mission,
+    MissionStatus,
+    Organisation,
+    ServiceType,
+    Territory,
+    TrainingSession,
+    Visit,
+    VisitStatus,
+    Volunteer,
+)
+from ..phones import display_phone
+from ..roles import is_read_only
+from . import filters
+from .forms import ScopedAdminForm
+from .scoping import ScopedChosenMixin, ScopedListingMixin
+from .views import generic as views
+from .views.intake import PhoneIntakeView
+
+URL_NAMESPACE = "wagtail_bippop_coordinator"
+
+
+def coordinator_url(name, *args):
+    return reverse(f"{URL_NAMESPACE}:{name}", args=args)
+
+
+def matching_url(help_request):
+    """The suggestions page of the matching part, when it is installed."""
+    try:
+        return reverse(
+            "wagtail_bippop_matching:suggestions", kwargs={"request_id": help_request.pk}
+        )
+    except NoReverseMatch:
+        return None
+
+
+def service_names(instance):
+    return ", ".join(service.name for service in instance.services.all())
+
+
+class ScopedModelViewSet(ModelViewSet):
+    """A model viewset whose every view is limited to the user's territories."""
+
+    index_view_class = views.ScopedIndexView
+    add_view_class = views.ScopedCreateView
+    edit_view_class = views.ScopedEditView
+    inspect_view_class = views.ScopedInspectView
+    delete_view_class = views.ScopedDeleteView
+    history_view_class = views.ScopedHistoryView
+    usage_view_class = views.ScopedUsageView
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    base_form_class = ScopedAdminForm
+    export_many_fields = ()
+
+    def get_edit_handler(self):
+        return ObjectList(self.panels, base_form_class=self.base_form_class).bind_to_model(
+            self.model
+        )
+
+    def object_actions(self, user, instance):
+        """(label, url, icon) of the coordinator's actions on ``instance``."""
+        return []
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(
+            object_actions=self.object_actions,
+            export_many_fields=self.export_many_fields,
+            **kwargs,
+        )
+
+    def get_edit_view_kwargs(self, **kwargs):
+        return super().get_edit_view_kwargs(object_actions=self.object_actions, **kwargs)
+
+    def get_inspect_view_kwargs(self, **kwargs):
+        return super().get_inspect_view_kwargs(object_actions=self.object_actions, **kwargs)
+
+
+# --- Requests -------------------------------------------------------------------------
+
+
+class RequestIndexView(views.ScopedIndexView):
+    # Open requests first, the oldest at the top: the one waiting longest is answered first.
+    default_ordering = ("queue_rank", "created_at")
+
+    def get_base_queryset(self):
+        return (
+            super()
+            .get_base_queryset()
+            .select_related("beneficiary__area")
+            .prefetch_related("services")
+            .annotate(
+                queue_rank=Case(
+                    When(status__in=OPEN_STATUSES, then=Value(0)),
+                    default=Value(1),
+                    output_field=IntegerField(),
+                )
+            )
+        )
+
+
+def request_is_open(instance):
+    return instance.is_open
+
+
+class HelpRequestViewSet(ScopedModelViewSet):
+    model = HelpRequest
+    name = "bippop_requests"
+    icon = "help"
+    menu_label = _("Requests")
+    menu_order = 100
+    index_view_class = RequestIndexView
+    filterset_class = filters.HelpRequestFilterSet
+    search_fields = [
+        "reference",
+        "beneficiary__last_name",
+        "beneficiary__first_name",
+        "beneficiary__phone",
+        "requester_name",
+    ]
+    list_display = [
+        "reference",
+        Column("beneficiary", label=_("Person")),
+        StatusTagColumn(
+            "get_status_display", label=_("Status"), sort_key="status", primary=request_is_open
+        ),
+        DateColumn("created_at", label=_("Received"), sort_key="created_at"),
+        Column("area", label=_("Area"), accessor="beneficiary.area"),
+        Column("services", label=_("Services"), accessor=service_names),
+        Column("channel", label=_("Received through"), accessor="get_channel_display"),
+    ]
+    list_export = [
+        "reference",
+        "status",
+        "created_at",
+        "beneficiary.full_name",
+        "beneficiary.area",
+        "services",
+        "channel",
+        "recurrence",
+        "first_contact_at",
+        "matched_at",
+        "closed_at",
+    ]
+    export_headings = {
+        "beneficiary.full_name": _("Person"),
+        "beneficiary.area": _("Area"),
+    }
+    export_many_fields = ("services",)
+    export_filename = "requests"
+    inspect_view_fields = [
+        "reference",
+        "territory",
+        "beneficiary",
+        "services",
+        "status",
+        "channel",
+        "requester_kind",
+        "requester_name",
+        "requester_phone",
+        "requester_organisation",
+        "recurrence",
+        "wanted_from",
+        "description",
+        "created_at",
+        "created_by",
+        "first_contact_at",
+        "matched_at",
+        "closed_at",
+        "close_reason",
+    ]
+    panels = [
+        FieldPanel("territory"),
+        FieldPanel("beneficiary"),
+        FieldPanel("services"),
+        FieldPanel("description"),
+        FieldRowPanel([FieldPanel("recurrence"), FieldPanel("wanted_from")]),
+        InlinePanel("wanted_slots", label=_("Wanted times")),
+        MultiFieldPanel(
+            [
+                FieldPanel("channel"),
+                FieldPanel("requester_kind"),
+                FieldPanel("requester_name"),
+                FieldPanel("requester_phone"),
+                FieldPanel("requester_email"),
+                FieldPanel("requester_organisation"),
+            ],
+            heading=_("Who asked"),
+        ),
+    ]
+
+    def object_actions(self, user, instance):
+        actions = []
+        if instance.is_open and (url := matching_url(instance)):
+            actions.append((_("Find a volunteer"), url, "user"))
+        actions.append(
+            (_("Timeline"), coordinator_url("timeline", instance.beneficiary_id), "history")
+        )
+        return actions
+
+
+# --- People ---------------------------------------------------------------------------
+
+
+def _last_done_visit():
+    return Subquery(
+        Visit.objects.filter(mission__request__beneficiary=OuterRef("pk"), status=VisitStatus.DONE)
+        .order_by("-starts_at")
+        .values("starts_at")[:1]
+    )
+
+
+class BeneficiaryIndexView(views.ScopedIndexView):
+    default_ordering = "last_name"
+
+    def get_base_queryset(self):
+        return (
+            super()
+            .get_base_queryset()
+            .select_related("area")
+            .annotate(last_seen=_last_done_visit())
+        )
+
+
+class BeneficiaryViewSet(ScopedModelViewSet):
+    model = Beneficiary
+    name = "bippop_beneficiaries"
+    icon = "group"
+    menu_label = _("Beneficiaries")
+    menu_order = 200
+    index_view_class = BeneficiaryIndexView
+    filterset_class = filters.BeneficiaryFilterSet
+    search_fields = ["last_name", "first_name", "phone", "email", "address"]
+    list_display = [
+        Column("full_name", label=_("Name"), sort_key="last_name"),
+        "birth_year",
+        Column("phone", label=_("Phone"), accessor=lambda obj: display_phone(obj.phone)),
+        Column("area", label=_("Area")),
+        Column("status", label=_("Status"), accessor="get_status_display"),
+        DateColumn("last_seen", label=_("Last visit"), sort_key="last_seen"),
+    ]
+    list_export = [
+        "last_name",
+        "first_name",
+        "birth_year",
+        "phone",
+        "email",
+        "address",
+        "postcode",
+        "city",
+        "area",
+        "preferred_channel",
+        "status",
+        "last_seen",
+    ]
+    export_headings = {"last_seen": _("Last visit")}
+    export_filename = "beneficiaries"
+    inspect_view_fields_exclude = ["id", "name_key", "anonymised_at"]
+    panels = [
+        FieldPanel("territory"),
+        FieldRowPanel([FieldPanel("first_name"), FieldPanel("last_name")]),
+        FieldPanel("birth_year"),
+        MultiFieldPanel(
+            [
+                FieldPanel("phone"),
+                FieldPanel("email"),
+                FieldPanel("address"),
+                FieldRowPanel([FieldPanel("postcode"), FieldPanel("city")]),
+                FieldPanel("area"),
+            ],
+            heading=_("Contact"),
+        ),
+        FieldRowPanel([FieldPanel("preferred_channel"), FieldPanel("fallback_channel")]),
+        FieldPanel("is_online"),
+        FieldPanel("lives_alone"),
+        FieldPanel("status"),
+        FieldPanel("restricted_notes"),
+    ]
+
+    def object_actions(self, user, instance):
+        return [(_("Timeline"), coordinator_url("timeline", instance.pk), "history")]
+
+
+class VolunteerIndexView(views.ScopedIndexView):
+    default_ordering = "last_name"
+
+    def get_base_queryset(self):
+        return (
+            super()
+            .get_base_queryset()
+            .select_related("area")
+            .prefetch_related("services")
+            .annotate(
+                current_missions=Count("missions", filter=Q(missions__status=MissionStatus.ACTIVE))
+            )
+        )
+
+
+class VolunteerViewSet(ScopedModelViewSet):
+    model = Volunteer
+    name = "bippop_volunteers"
+    icon = "user"
+    menu_label = _("Volunteers")
+    menu_order = 300
+    index_view_class = VolunteerIndexView
+    filterset_class = filters.VolunteerFilterSet
+    search_fields = ["last_name", "first_name", "phone", "email"]
+    list_display = [
+        Column("full_name", label=_("Name"), sort_key="last_name"),
+        StatusTagColumn(
+            "get_stage_display",
+            label=_("Vetting stage"),
+            sort_key="stage",
+            primary=lambda obj: obj.is_active,
+        ),
+        Column("area", label=_("Area")),
+        Column("services", label=_("Services"), accessor=service_names),
+        Column(
+            "current_missions",
+            label=_("Missions / maximum"),
+            accessor=lambda obj: f"{obj.current_missions} / {obj.load_cap}",
+        ),
+    ]
+    list_export = [
+        "last_name",
+        "first_name",
+        "stage",
+        "phone",
+        "email",
+        "area",
+        "services",
+        "organisation",
+        "current_missions",
+        "load_cap",
+        "interviewed_at",
+        "charter_signed_at",
+        "honourability_checked_on",
+        "honourability_compatible",
+        "trained_at",
+        "activated_at",
+    ]
+    export_headings = {"current_missions": _("Missions in progress")}
+    export_many_fields = ("services",)
+    export_filename = "volunteers"
+    inspect_view_fields_exclude = ["id", "name_key"]
+    # The vetting stage and its dates change only through the vetting actions.
+    panels = [
+        FieldPanel("territory"),
+        FieldRowPanel([FieldPanel("first_name"), FieldPanel("last_name")]),
+        MultiFieldPanel(
+            [
+                FieldPanel("phone"),
+                FieldPanel("email"),
+                FieldPanel("address"),
+                FieldRowPanel([FieldPanel("postcode"), FieldPanel("city")]),
+                FieldPanel("area"),
+            ],
+            heading=_("Contact"),
+        ),
+        FieldPanel("services"),
+        FieldPanel("organisation"),
+        FieldRowPanel(
+            [FieldPanel("load_cap"), FieldPanel("has_car"), FieldPanel("mobility_radius_km")]
+        ),
+        FieldPanel("directory_opt_in"),
+        InlinePanel("availability", label=_("Availability")),
+        InlinePanel("absences", label=_("Absences")),
+    ]
+
+    def object_actions(self, user, instance):
+        return [(_("Vetting"), coordinator_url("vetting", instance.pk), "tasks")]
+
+
+# --- Missions and visits --------------------------------------------------------------
+
+
+class MissionIndexView(views.ScopedIndexView):
+    # Missions in progress first, the next visit soonest at the top.
+    default_ordering = ("status", "next_visit")
+
+    def get_base_queryset(self):
+        now = timezone.now()
+        return (
+            super()
+            .get_base_queryset()
+            .select_related("request__beneficiary", "volunteer")
+            .annotate(
+                next_visit=Min(
+                    "visits__starts_at",
+                    filter=Q(visits__status=VisitStatus.PLANNED, visits__starts_at__gte=now),
+                ),
+                last_visit=Max("visits__starts_at", filter=Q(visits__status=VisitStatus.DONE)),
+            )
+        )
+
+
+class MissionViewSet(ScopedModelViewSet):
+    model = Mission
+    name = "bippop_missions"
+    icon = "link"
+    menu_label = _("Missions")
+    menu_order = 400
+    index_view_class = MissionIndexView
+    filterset_class = filters.MissionFilterSet
+    search_fields = [
+        "request__reference",
+        "request__beneficiary__last_name",
+        "volunteer__last_name",
+    ]
+    list_display = [
+        Column("request", label=_("Request")),
+        Column("beneficiary", label=_("Person"), accessor="request.beneficiary"),
+        Column("volunteer", label=_("Volunteer")),
+        Column("recurrence", label=_("Frequency"), accessor="get_recurrence_display"),
+        StatusTagColumn(
+            "get_status_display",
+            label=_("Status"),
+            sort_key="status",
+            primary=lambda obj: obj.status == MissionStatus.ACTIVE,
+        ),
+        Column("next_visit", label=_("Next visit"), sort_key="next_visit"),
+        Column("last_visit", label=_("Last visit done"), sort_key="last_visit"),
+    ]
+    list_export = [
+        "request.reference",
+        "request.beneficiary.full_name",
+        "volunteer.full_name",
+        "recurrence",
+        "status",
+        "start_date",
+        "end_date",
+        "next_visit",
+        "last_visit",
+        "ended_at",
+        "end_reason",
+    ]
+    export_headings = {
+        "request.reference": _("Request"),
+        "request.beneficiary.full_name": _("Person"),
+        "volunteer.full_name": _("Volunteer"),
+        "next_visit": _("Next visit"),
+        "last_visit": _("Last visit done"),
+    }
+    export_filename = "missions"
+    panels = [
+        FieldPanel("request"),
+        FieldPanel("volunteer"),
+        FieldPanel("recurrence"),
+        FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")]),
+        FieldRowPanel([FieldPanel("usual_time"), FieldPanel("usual_duration_minutes")]),
+    ]
+
+    def object_actions(self, user, instance):
+        actions = [
+            (
+                _("Timeline"),
+                coordinator_url("timeline", instance.request.beneficiary_id),
+                "history",
+            )
+        ]
+        if instance.status == MissionStatus.ACTIVE:
+            actions.append(
+                (_("End the mission"), coordinator_url("end_mission", instance.pk), "cross")
+            )
+        return actions
+
+
+class VisitIndexView(views.ScopedIndexView):
+    default_ordering = "-starts_at"
+
+    def get_base_queryset(self):
+        return (
+            super()
+            .get_base_queryset()
+            .select_related("mission__request__beneficiary", "mission__volunteer")
+        )
+
+
+class VisitViewSet(ScopedModelViewSet):
+    model = Visit
+    name = "bippop_visits"
+    icon = "date"
+    menu_label = _("Visits")
+    menu_order = 500
+    index_view_class = VisitIndexView
+    filterset_class = filters.VisitFilterSet
+    search_fields = ["mission__request__beneficiary__last_name", "mission__volunteer__last_name"]
+    list_display = [
+        Column("starts_at", label=_("Date"), sort_key="starts_at"),
+        Column("beneficiary", label=_("Person"), accessor="mission.request.beneficiary"),
+        Column("volunteer", label=_("Volunteer"), accessor="mission.volunteer"),
+        StatusTagColumn(
+            "get_status_display",
+            label=_("Status"),
+            sort_key="status",
+            primary=lambda obj: obj.status == VisitStatus.PLANNED,
+        ),
+        Column("duration_minutes", label=_("Duration (minutes)")),
+        Column("worry", label=_("Worried"), accessor=lambda obj: _("Yes") if obj.worry else ""),
+    ]
+    list_export = [
+        "starts_at",
+        "mission.request.beneficiary.full_name",
+        "mission.volunteer.full_name",
+        "status",
+        "duration_minutes",
+        "worry",
+        "report",
+    ]
+    export_headings = {
+        "mission.request.beneficiary.full_name": _("Person"),
+        "mission.volunteer.full_name": _("Volunteer"),
+    }
+    export_filename = "visits"
+    panels = [
+        FieldPanel("mission"),
+        FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")]),
+    ]
+
+    def object_actions(self, user, instance):
+        actions = []
+        if instance.status == VisitStatus.PLANNED:
+            actions.append(
+                (_("Report the visit"), coordinator_url("visit_report", instance.pk), "edit")
+            )
+        actions.append(
+            (
+                _("Timeline"),
+                coordinator_url("timeline", instance.mission.request.beneficiary_id),
+                "history",
+            )
+        )
+        return actions
+
+
+# --- Catalogue and territories ----------------------------------------------------------
+
+
+class OrganisationViewSet(ScopedModelViewSet):
+    model = Organisation
+    name = "bippop_organisations"
+    icon = "home"
+    menu_label = _("Organisations")
+    menu_order = 600
+    filterset_class = filters.territory_filterset(Organisation, ["kind", "status"])
+    search_fields = ["name", "contact_name"]
+    list_display = ["name", "kind", "status", "contact_name", "territory"]
+    list_export = ["name", "kind", "status", "contact_name", "phone", "email", "territory"]
+    export_filename = "organisations"
+    panels = [
+        FieldPanel("territory"),
+        FieldPanel("name"),
+        FieldPanel("kind"),
+        FieldPanel("status"),
+        FieldPanel("description"),
+        FieldPanel("contact_name"),
+        FieldRowPanel([FieldPanel("phone"), FieldPanel("email")]),
+        FieldPanel("website"),
+        FieldPanel("address"),
+    ]
+
+
+class ServiceTypeViewSet(ScopedModelViewSet):
+    model = ServiceType
+    name = "bippop_services"
+    icon = "list-ul"
+    menu_label = _("Services")
+    menu_order = 700
+    filterset_class = filters.territory_filterset(ServiceType, ["mobility", "is_active"])
+    search_fields = ["name"]
+    list_display = ["name", "mobility", "is_active", "territory"]
+    list_export = ["name", "mobility", "is_active", "territory"]
+    export_filename = "services"
+    panels = [
+        FieldPanel("territory"),
+        FieldPanel("name"),
+        FieldPanel("description"),
+        FieldPanel("mobility"),
+        FieldPanel("is_active"),
+        FieldPanel("sort_order"),
+    ]
+
+
+class AreaViewSet(ScopedModelViewSet):
+    model = Area
+    name = "bippop_areas"
+    icon = "site"
+    menu_label = _("Areas")
+    menu_order = 800
+    filterset_class = filters.territory_filterset(Area)
+    search_fields = ["name"]
+    list_display = ["name", "territory"]
+    list_export = ["name", "territory", "latitude", "longitude"]
+    export_filename = "areas"
+    panels = [
+        FieldPanel("territory"),
+        FieldPanel("name"),
+        FieldPanel("description"),
+        FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
+        FieldPanel("sort_order"),
+    ]
+
+
+class TerritoryViewSet(ScopedModelViewSet):
+    model = Territory
+    name = "bippop_territories"
+    icon = "globe"
+    menu_label = _("Territories")
+    menu_order = 900
+    search_fields = ["name", "insee_code", "postcodes"]
+    list_display = ["name", "insee_code", "postcodes", "is_active"]
+    list_export = ["name", "slug", "insee_code", "postcodes", "is_active"]
+    export_filename = "territories"
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("site"),
+        FieldRowPanel([FieldPanel("insee_code"), FieldPanel("postcodes")]),
+        FieldPanel("is_active"),
+    ]
+
+
+class TrainingSessionViewSet(ScopedModelViewSet):
+    model = TrainingSession
+    name = "bippop_trainings"
+    icon = "doc-full"
+    menu_label = _("Training sessions")
+    menu_order = 350
+    filterset_class = filters.territory_filterset(TrainingSession)
+    search_fields = ["title", "place"]
+    list_display = ["title", "date", "place", "territory"]
+    list_export = ["title", "date", "place", "territory"]
+    export_filename = "training-sessions"
+    panels = [
+        FieldPanel("territory"),
+        FieldPanel("title"),
+        FieldRowPanel([FieldPanel("date"), FieldPanel("place")]),
+        FieldPanel("description"),
+    ]
+
+
+class PermissionMenuItem(MenuItem):
+    permission = None
+
+    def is_shown(self, request):
+        user = request.user
+        return not is_read_only(user) and user.has_perm(self.permission)
+
+
+class IntakeViewSet(ViewSet):
+    """The phone intake screen, first in the menu: most requests arrive by phone."""
+
+    name = "bippop_intake"
+    icon = "mail"
+    menu_label = _("Phone intake")
+    menu_order = 50
+
+    @property
+    def menu_item_class(self):
+        return type(
+            "IntakeMenuItem",
+            (PermissionMenuItem,),
+            {"permission": PhoneIntakeView.permission_required},
+        )
+
+    def get_urlpatterns(self):
+        return [path("", PhoneIntakeView.as_view(), name="index")]
+
+
+class SolidarityViewSetGroup(ViewSetGroup):
+    menu_label = _("Solidarité")
+    menu_icon = "group"
+    menu_order = 150
+    items = (
+        IntakeViewSet,
+        HelpRequestViewSet,
+        BeneficiaryViewSet,
+        VolunteerViewSet,
+        TrainingSessionViewSet,
+        MissionViewSet,
+        VisitViewSet,
+        OrganisationViewSet,
+        ServiceTypeViewSet,
+        AreaViewSet,
+        TerritoryViewSet,
+    )
+
+
+# --- Choosers (used by every form that picks a person) -----------------------------------
+
+
+class ScopedChooseView(ScopedListingMixin, chooser_views.ChooseView):
+    pass
+
+
+class ScopedChooseResultsView(ScopedListingMixin, chooser_views.ChooseResultsView):
+    pass
+
+
+class ScopedChosenView(ScopedChosenMixin, chooser_views.ChosenView):
+    pass
+
+
+class ScopedChosenMultipleView(ScopedChosenMixin, chooser_views.ChosenMultipleView):
+    pass
+
+
+class ScopedChooserViewSet(ChooserViewSet):
+    choose_view_class = ScopedChooseView
+    choose_results_view_class = ScopedChooseResultsView
+    chosen_view_class = ScopedChosenView
+    chosen_multiple_view_class = ScopedChosenMultipleView
+
+
+class BeneficiaryChooserViewSet(ScopedChooserViewSet):
+    model = Beneficiary
+    name = "bippop_beneficiary_chooser"
+    icon = "group"
+    choose_one_text = _("Choose a person")
+    choose_another_text = _("Choose another person")
+
+
+class VolunteerChooserViewSet(ScopedChooserViewSet):
+    model = Volunteer
+    name = "bippop_volunteer_chooser"
+    icon = "user"
+    choose_one_text = _("Choose a volunteer")
+    choose_another_text = _("Choose another volunteer")
