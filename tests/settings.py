@@ -23,3 +23,12 @@ if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"])}
 else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+
+# --- Volunteer space and messages ---
+# Messages run at once (default) and, for the worker tests, through django-tasks-db.
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "db": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+}
+BIPPOP_SMS_BACKEND = "wagtail_bippop.notifications.sms.LocmemBackend"
+# --- end of volunteer space and messages ---

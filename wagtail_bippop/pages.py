@@ -93,6 +93,7 @@ class SolidarityIndexPage(SolidarityIndexPageMixin, Page):
         "wagtail_bippop.HelpRequestPage",
         "wagtail_bippop.VolunteerSignupPage",
         "wagtail_bippop.DirectoryPage",
+        "wagtail_bippop.VolunteerSpacePage",
     ]
 
     class Meta:

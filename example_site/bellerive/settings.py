@@ -127,3 +127,30 @@ DEFAULT_FROM_EMAIL = "Bellerive Solidaire <solidarite@bellerive-sur-aronde.examp
 
 # The town's own base template: the solidarity section sits inside its header and footer.
 BIPPOP_BASE_TEMPLATE = "town/base.html"
+
+# --- Volunteer space and messages (wagtail_bippop.volunteer_space, .notifications) ---
+# One-time sign-in links (django-sesame): 20 minutes, single use.
+INSTALLED_APPS += ["django_tasks_db"]
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "sesame.backends.ModelBackend",
+]
+SESAME_MAX_AGE = 20 * 60
+SESAME_ONE_TIME = True
+# Messages are delivered by background tasks. The demo runs them at once; in production
+# set BIPPOP_TASKS=db and run `manage.py db_worker` (django-tasks-db) beside the site.
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks_db.DatabaseBackend"
+            if os.environ.get("BIPPOP_TASKS") == "db"
+            else "django_tasks.backends.immediate.ImmediateBackend"
+        )
+    }
+}
+EMAIL_TIMEOUT = 10
+# SMS: printed on the console until a provider is configured.
+if os.environ.get("BIPPOP_SMS_BREVO_API_KEY"):
+    BIPPOP_SMS_BACKEND = "wagtail_bippop.notifications.sms.BrevoBackend"
+    BIPPOP_SMS_BREVO_API_KEY = os.environ["BIPPOP_SMS_BREVO_API_KEY"]
+# --- end of volunteer space and messages ---

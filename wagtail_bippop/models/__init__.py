@@ -7,6 +7,7 @@ from ..pages import (  # noqa: E402, F401
     SolidarityIndexPage,
     VolunteerSignupPage,
 )
+from ..volunteer_space.pages import VolunteerSpacePage  # noqa: F401
 from .catalogue import (  # noqa: F401
     DEFAULT_SERVICES,
     Mobility,
@@ -25,6 +26,13 @@ from .missions import (  # noqa: F401
     MissionStatus,
     Visit,
     VisitStatus,
+)
+from .outbox import (  # noqa: F401
+    Channel,
+    MessageTemplate,
+    OutboxMessage,
+    OutboxStatus,
+    VolunteerPreferences,
 )
 from .people import (  # noqa: F401
     Absence,

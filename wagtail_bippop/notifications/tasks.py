@@ -1,0 +1,25 @@
+"""Background tasks (django-tasks): delivery of one message, and the periodic sweep.
+
+The immediate backend runs them at once (demo); with django-tasks-db they run in the
+``db_worker`` process and a retry is enqueued for the time the backoff says.
+"""
+
+from django_tasks import task
+
+
+@task()
+def deliver_message(message_id):
+    from .delivery import deliver
+
+    return deliver(message_id)
+
+
+@task()
+def periodic_run():
+    """Entry point for a scheduler: tomorrow's reminders, then due retries."""
+    from .delivery import retry_due
+    from .reminders import send_reminders
+
+    summary = send_reminders()
+    summary["retried"] = retry_due()
+    return summary

@@ -1,0 +1,274 @@
+"""What a volunteer does in their space, as plain functions: views only call these.
+
+Every change is logged with ``wagtail.log_actions``; queries are scoped to the volunteer.
+"""
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.log_actions import log
+
+from ..models import (
+    Absence,
+    AvailabilitySlot,
+    Beneficiary,
+    Mission,
+    MissionStatus,
+    RequestStatus,
+    Solicitation,
+    SolicitationStatus,
+    VettingStage,
+    Visit,
+    VisitStatus,
+    Volunteer,
+)
+from ..models.outbox import Channel, VolunteerPreferences
+from ..phones import normalise_phone
+
+# Volunteers who may sign in: everyone but those suspended or gone.
+CLOSED_STAGES = (VettingStage.SUSPENDED, VettingStage.LEFT)
+
+
+def find_volunteer(territory, identifier):
+    """The volunteer of ``territory`` with this e-mail or phone, and the channel to use."""
+    identifier = (identifier or "").strip()
+    volunteers = Volunteer.objects.filter(territory=territory).exclude(stage__in=CLOSED_STAGES)
+    if "@" in identifier:
+        return volunteers.filter(email__iexact=identifier).first(), Channel.EMAIL
+    try:
+        phone = normalise_phone(identifier)
+    except ValidationError:
+        return None, None
+    if not phone:
+        return None, None
+    return volunteers.filter(phone=phone).first(), Channel.SMS
+
+
+def user_for(volunteer):
+    """The volunteer's user account, created on first sign-in (no password)."""
+    if volunteer.user_id:
+        return volunteer.user
+    user = get_user_model()(
+        username=f"volunteer-{volunteer.pk}",
+        email=volunteer.email,
+        first_name=volunteer.first_name[:150],
+        last_name=volunteer.last_name[:150],
+    )
+    user.set_unusable_password()
+    user.save()
+    volunteer.user = user
+    volunteer.save(update_fields=["user"])
+    return user
+
+
+# --- what the volunteer may see ------------------------------------------------------
+
+
+def upcoming_visits(volunteer):
+    return (
+        Visit.objects.filter(
+            mission__volunteer=volunteer,
+            mission__status=MissionStatus.ACTIVE,
+            status=VisitStatus.PLANNED,
+        )
+        .select_related("mission__request__beneficiary")
+        .order_by("starts_at")
+    )
+
+
+def visits_to_report(volunteer):
+    return upcoming_visits(volunteer).filter(starts_at__lte=timezone.now())
+
+
+def open_solicitations(volunteer):
+    return (
+        Solicitation.objects.filter(volunteer=volunteer, status=SolicitationStatus.PENDING)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
+        .select_related("request__beneficiary__area")
+        .prefetch_related("request__services")
+        .order_by("sent_at")
+    )
+
+
+def visit_of(volunteer, pk):
+    """One of the volunteer's own visits; DoesNotExist otherwise."""
+    return Visit.objects.select_related("mission__request__beneficiary").get(
+        pk=pk, mission__volunteer=volunteer
+    )
+
+
+def beneficiary_for(volunteer, pk):
+    """A person the volunteer helps, only while a mission with them is active."""
+    return (
+        Beneficiary.objects.filter(
+            help_requests__missions__volunteer=volunteer,
+            help_requests__missions__status=MissionStatus.ACTIVE,
+        )
+        .distinct()
+        .get(pk=pk)
+    )
+
+
+# --- solicitations -----------------------------------------------------------------
+
+
+def respond(solicitation, accept, *, user=None):
+    """Accept or decline a solicitation.
+
+    The matching part of the app owns the rule “first acceptance wins”
+    (``wagtail_bippop.solicitations.respond``); this falls back to a minimal version of
+    it only when that module is not installed.
+    """
+    try:
+        from ..solicitations import respond as matching_respond
+    except ImportError:
+        return respond_without_matching_module(solicitation, accept, user=user)
+    return matching_respond(solicitation, accept, user=user)
+
+
+@transaction.atomic
+def respond_without_matching_module(solicitation, accept, *, user=None):
+    from ..notifications.messages import mission_confirmed
+
+    solicitation = Solicitation.objects.select_for_update().get(pk=solicitation.pk)
+    if solicitation.status != SolicitationStatus.PENDING:
+        raise ValidationError(_("This request has already been answered."))
+    request = type(solicitation.request).objects.select_for_update().get(pk=solicitation.request_id)
+    solicitation.responded_at = timezone.now()
+    mission = None
+    if not accept:
+        solicitation.status = SolicitationStatus.DECLINED
+    elif request.missions.filter(status=MissionStatus.ACTIVE).exists():
+        solicitation.status = SolicitationStatus.FILLED
+    else:
+        solicitation.status = SolicitationStatus.ACCEPTED
+        mission = Mission.objects.create(
+            request=request,
+            volunteer=solicitation.volunteer,
+            start_date=request.wanted_from or timezone.localdate(),
+            created_by=user,
+        )
+        if request.can_move_to(RequestStatus.MATCHED):
+            request.move_to(RequestStatus.MATCHED)
+            request.save()
+        request.solicitations.filter(status=SolicitationStatus.PENDING).exclude(
+            pk=solicitation.pk
+        ).update(status=SolicitationStatus.FILLED)
+        mission_confirmed(mission)
+    solicitation.save(update_fields=["status", "responded_at"])
+    log(
+        solicitation,
+        "wagtail_bippop.solicitation_answered",
+        user=user,
+        data={"status": solicitation.status},
+    )
+    return solicitation
+
+
+# --- availability and absences ------------------------------------------------------
+
+
+@transaction.atomic
+def set_availability(volunteer, slots, *, user=None):
+    """Replace the volunteer's weekly availability by ``slots`` [(weekday, period)]."""
+    wanted = set(slots)
+    current = {(slot.weekday, slot.period): slot for slot in volunteer.availability.all()}
+    for key, slot in current.items():
+        if key not in wanted:
+            slot.delete()
+    AvailabilitySlot.objects.bulk_create(
+        [
+            AvailabilitySlot(volunteer=volunteer, weekday=d, period=p)
+            for d, p in wanted - set(current)
+        ]
+    )
+    log(volunteer, "wagtail_bippop.availability_changed", user=user)
+
+
+def add_absence(volunteer, start_date, end_date, note="", *, user=None):
+    absence = Absence(volunteer=volunteer, start_date=start_date, end_date=end_date, note=note)
+    absence.full_clean()
+    absence.save()
+    log(volunteer, "wagtail_bippop.absence_added", user=user)
+    return absence
+
+
+def remove_absence(volunteer, pk, *, user=None):
+    deleted, _count = Absence.objects.filter(volunteer=volunteer, pk=pk).delete()
+    if deleted:
+        log(volunteer, "wagtail_bippop.absence_removed", user=user)
+    return bool(deleted)
+
+
+# --- visits --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def report_visit(visit, *, status, duration_minutes=None, report="", worry=False, user=None):
+    """Record how a visit went; a worry alerts the coordinators at once."""
+    from ..notifications.messages import worry_alert
+
+    visit = Visit.objects.select_for_update().get(pk=visit.pk)
+    visit.status = status
+    visit.duration_minutes = duration_minutes if status == VisitStatus.DONE else None
+    visit.report = report
+    visit.worry = worry
+    visit.reported_at = timezone.now()
+    visit.reported_by = user
+    visit.full_clean()
+    visit.save()
+    log(visit, "wagtail_bippop.visit_reported", user=user)
+    if worry:
+        log(visit, "wagtail_bippop.worry_raised", user=user)
+        worry_alert(visit)
+    return visit
+
+
+# --- preferences ---------------------------------------------------------------------
+
+
+def set_preferences(volunteer, *, directory_opt_in, preferred_channel, user=None):
+    preferences = VolunteerPreferences.for_volunteer(volunteer)
+    if volunteer.directory_opt_in != directory_opt_in:
+        volunteer.directory_opt_in = directory_opt_in
+        volunteer.save(update_fields=["directory_opt_in"])
+        action = "directory_opt_in" if directory_opt_in else "directory_opt_out"
+        log(volunteer, f"wagtail_bippop.{action}", user=user)
+    if preferences.preferred_channel != preferred_channel:
+        preferences.preferred_channel = preferred_channel
+        preferences.fallback_channel = (
+            Channel.SMS if preferred_channel == Channel.EMAIL else Channel.EMAIL
+        )
+        preferences.save(update_fields=["preferred_channel", "fallback_channel"])
+        log(volunteer, "wagtail_bippop.channel_changed", user=user)
+    return preferences
+
+
+def reset_calendar(volunteer, *, user=None):
+    preferences = VolunteerPreferences.for_volunteer(volunteer)
+    preferences.reset_calendar_token()
+    log(volunteer, "wagtail_bippop.calendar_link_reset", user=user)
+    return preferences
+
+
+def request_closure(volunteer, *, user=None):
+    from ..notifications.messages import closure_request
+
+    preferences = VolunteerPreferences.for_volunteer(volunteer)
+    if preferences.closure_requested_at:
+        return preferences
+    preferences.closure_requested_at = timezone.now()
+    preferences.save(update_fields=["closure_requested_at"])
+    log(volunteer, "wagtail_bippop.closure_requested", user=user)
+    closure_request(volunteer)
+    return preferences
+
+
+def beneficiary_for_or_none(volunteer, pk):
+    try:
+        return beneficiary_for(volunteer, pk)
+    except Beneficiary.DoesNotExist:
+        return None
