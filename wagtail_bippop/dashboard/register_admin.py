@@ -1,0 +1,156 @@
+"""Coordinator entry of the vulnerable persons register (its own model permissions)."""
+
+from django import forms
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.log_actions import log
+
+from ..models import RegisterEntry
+from ..roles import is_read_only, territories_for_user
+
+
+class RegisterEntryForm(WagtailAdminModelForm):
+    acknowledge = forms.BooleanField(
+        label=_("Acknowledgement sent to the person"),
+        required=False,
+        help_text=_("The law asks for it within 8 days of the request."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.for_user is not None:
+            self.fields["territory"].queryset = territories_for_user(self.for_user)
+        if self.instance.acknowledged_at:
+            self.fields["acknowledge"].initial = True
+            self.fields["acknowledge"].disabled = True
+
+    def save(self, commit=True):
+        entry = super().save(commit=False)
+        if not entry.pk:
+            entry.created_by = self.for_user
+        acknowledged_now = self.cleaned_data.get("acknowledge") and not entry.acknowledged_at
+        if acknowledged_now:
+            entry.acknowledged_at = max(timezone.now(), entry.received_at)
+            entry.acknowledged_by = self.for_user
+        if commit:
+            entry.save()
+            if acknowledged_now:
+                log(entry, "wagtail_bippop.register_acknowledge", user=self.for_user)
+        return entry
+
+
+class ScopedMixin:
+    """Only the register entries of the user's territories; 404 for any other."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if is_read_only(request.user):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        if not territories_for_user(self.request.user).filter(pk=obj.territory_id).exists():
+            raise Http404
+        return obj
+
+
+class RegisterIndexView(ScopedMixin, generic.IndexView):
+    def get_base_queryset(self):
+        return (
+            super()
+            .get_base_queryset()
+            .filter(territory__in=territories_for_user(self.request.user))
+        )
+
+
+class RegisterCreateView(ScopedMixin, generic.CreateView):
+    pass
+
+
+class RegisterEditView(ScopedMixin, generic.EditView):
+    pass
+
+
+class RegisterDeleteView(ScopedMixin, generic.DeleteView):
+    pass
+
+
+class AcknowledgementColumn(Column):
+    def get_value(self, instance):
+        if instance.acknowledged_at:
+            return _("Sent on %(date)s") % {
+                "date": timezone.localtime(instance.acknowledged_at).strftime("%d/%m/%Y")
+            }
+        due = timezone.localtime(instance.acknowledgement_due).strftime("%d/%m/%Y")
+        if instance.acknowledgement_late:
+            return _("Late: was due on %(date)s") % {"date": due}
+        return _("Due by %(date)s") % {"date": due}
+
+
+class RegisterEntryViewSet(ModelViewSet):
+    model = RegisterEntry
+    form_class = RegisterEntryForm
+    icon = "list-ul"
+    menu_label = _("Vulnerable persons register")
+    url_prefix = "bippop-register"
+    name = "bippop_register"
+    add_to_admin_menu = False
+    copy_view_enabled = False
+    index_view_class = RegisterIndexView
+    add_view_class = RegisterCreateView
+    edit_view_class = RegisterEditView
+    delete_view_class = RegisterDeleteView
+    form_fields = [
+        "territory",
+        "first_name",
+        "last_name",
+        "birth_date",
+        "category",
+        "address",
+        "phone",
+        "lives_alone",
+        "emergency_contact",
+        "emergency_phone",
+        "home_services",
+        "requested_by",
+        "requester_name",
+        "requester_relation",
+        "requester_phone",
+        "channel",
+        "received_at",
+        "withdrawn_at",
+    ]
+    list_display = [
+        "__str__",
+        "category",
+        "phone",
+        "received_at",
+        AcknowledgementColumn("acknowledgement", label=_("Acknowledgement")),
+        "withdrawn_at",
+    ]
+    list_filter = ["territory", "category", "withdrawn_at"]
+    search_fields = ["first_name", "last_name", "address"]
+    list_export = [
+        "last_name",
+        "first_name",
+        "birth_date",
+        "category",
+        "address",
+        "phone",
+        "lives_alone",
+        "emergency_contact",
+        "emergency_phone",
+        "home_services",
+        "received_at",
+        "acknowledged_at",
+        "withdrawn_at",
+    ]
+    export_filename = "register"
+
+
+register_viewset = RegisterEntryViewSet()

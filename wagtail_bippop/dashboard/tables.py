@@ -1,0 +1,287 @@
+"""The dashboard's tables: figures turned into labelled cells, small counts masked, exported.
+
+Each table is shown as a bar chart with its data table beside it, and exported as is
+(CSV or XLSX): the read-only role gets the same masked cells everywhere.
+"""
+
+import csv
+import datetime
+import io
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.http import HttpResponse
+from django.utils import formats
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+PEOPLE = "people"
+COUNT = "count"
+HOURS = "hours"
+MONEY = "money"
+SHARE = "share"
+DURATION = "duration"
+SCORE = "score"
+TEXT = "text"
+
+
+@dataclass
+class Cell:
+    value: object
+    kind: str = TEXT
+    # How many people stand behind the value: a small group is masked for the read-only role.
+    base: int | None = None
+
+    def masked(self, threshold):
+        if not threshold:
+            return False
+        base = self.value if self.kind == PEOPLE and self.base is None else self.base
+        return isinstance(base, int) and 0 < base < threshold
+
+    def number(self):
+        """The plain number behind the cell, for charts and spreadsheets."""
+        value = self.value
+        if value is None or self.kind == TEXT:
+            return None
+        if isinstance(value, datetime.timedelta):
+            return round(value.total_seconds() / 86400, 1)
+        if self.kind == SHARE:
+            return round(float(value) * 100, 1)
+        if isinstance(value, Decimal):
+            return float(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+        return value
+
+    def text(self):
+        value = self.value
+        if value is None:
+            return "—"
+        if self.kind == TEXT:
+            return str(value)
+        if self.kind == DURATION:
+            return format_duration(value)
+        if self.kind == SHARE:
+            return _("%(n)s %%") % {"n": formats.number_format(round(value * 100))}
+        if self.kind == MONEY:
+            return _("%(n)s €") % {"n": formats.number_format(round(value), force_grouping=True)}
+        if self.kind in (HOURS, SCORE):
+            return formats.number_format(self.number(), 1, force_grouping=True)
+        return formats.number_format(value, force_grouping=True)
+
+
+def format_duration(delta):
+    hours = delta.total_seconds() / 3600
+    if hours < 48:
+        return _("%(n)s hours") % {"n": formats.number_format(round(hours, 1), 1)}
+    return _("%(n)s days") % {"n": formats.number_format(round(hours / 24, 1), 1)}
+
+
+@dataclass
+class Table:
+    slug: str
+    title: str
+    columns: list
+    rows: list = field(default_factory=list)
+    # Index of the column drawn as bars, or None for a table without chart.
+    chart_column: int | None = None
+    caption: str = ""
+
+    def present(self, threshold=None):
+        """Rows of display texts, plus the bar length (0–100) of each row when charted."""
+        hidden = _("< %(n)s") % {"n": threshold} if threshold else ""
+        rows = []
+        for row in self.rows:
+            texts = [hidden if cell.masked(threshold) else cell.text() for cell in row]
+            rows.append({"cells": texts, "label": texts[0], "bar": None, "bar_text": None})
+        if self.chart_column is not None:
+            charted = [row[self.chart_column] for row in self.rows]
+            values = [None if c.masked(threshold) else c.number() for c in charted]
+            top = max((v for v in values if v), default=0)
+            for shown, value in zip(rows, values, strict=True):
+                shown["bar_text"] = shown["cells"][self.chart_column]
+                if value is not None and top:
+                    shown["bar"] = round(100 * value / top, 1)
+        return {
+            "slug": self.slug,
+            "title": self.title,
+            "caption": self.caption,
+            "columns": [str(c) for c in self.columns],
+            "chart_label": str(self.columns[self.chart_column])
+            if self.chart_column is not None
+            else "",
+            "rows": rows,
+        }
+
+    def export_rows(self, threshold=None):
+        hidden = _("< %(n)s") % {"n": threshold} if threshold else ""
+        yield [str(c) for c in self.columns]
+        for row in self.rows:
+            out = []
+            for cell in row:
+                if cell.masked(threshold):
+                    out.append(hidden)
+                elif cell.kind in (TEXT, DURATION):
+                    out.append(cell.text())
+                else:
+                    out.append(cell.number())
+            yield out
+
+
+def export_response(table, file_format, threshold=None, *, filename_prefix="dashboard"):
+    name = f"{filename_prefix}-{slugify(table.slug)}"
+    if file_format == "xlsx":
+        from openpyxl import Workbook
+
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(title=str(table.title)[:31])
+        for row in table.export_rows(threshold):
+            sheet.append(row)
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        response = HttpResponse(
+            buffer.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        return response
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    response.write("\ufeff")  # lets spreadsheet software read the accents correctly
+    writer = csv.writer(response, delimiter=";")
+    for row in table.export_rows(threshold):
+        writer.writerow(["" if value is None else value for value in row])
+    return response
+
+
+def _breakdown_rows(rows, key, empty_label):
+    return [
+        [
+            Cell(row.get("label") or row[key] or empty_label),
+            Cell(row["people"], PEOPLE),
+            Cell(row["visits"], COUNT),
+            Cell(row["hours"], HOURS),
+        ]
+        for row in rows
+    ]
+
+
+BREAKDOWN_COLUMNS = [
+    gettext_lazy("People helped"),
+    gettext_lazy("Visits done"),
+    gettext_lazy("Hours given"),
+]
+
+
+def build_tables(figures, *, hour_value):
+    visits, requests = figures["visits"], figures["requests"]
+    retention, loneliness = figures["retention"], figures["loneliness"]
+    people = visits["people"]
+    key = Table(
+        "key-figures",
+        _("Key figures"),
+        [_("Figure"), _("Value")],
+        [
+            [Cell(_("People helped")), Cell(people, PEOPLE)],
+            [Cell(_("New requests")), Cell(requests["new_requests"], COUNT)],
+            [
+                Cell(_("Median time from request to first call back")),
+                Cell(requests["median_to_contact"], DURATION),
+            ],
+            [
+                Cell(_("Median time from request to first visit")),
+                Cell(requests["median_to_first_visit"], DURATION),
+            ],
+            [Cell(_("Visits done")), Cell(visits["visits"], COUNT)],
+            [Cell(_("Volunteer hours given")), Cell(visits["hours"], HOURS)],
+            [
+                Cell(_("Value of these hours (at %(rate)s € an hour)") % {"rate": hour_value}),
+                Cell(visits["hours_value"], MONEY),
+            ],
+            [Cell(_("Volunteers who gave time")), Cell(visits["volunteers"], PEOPLE)],
+            [
+                Cell(_("Volunteers of the previous period who came back")),
+                Cell(retention["rate"], SHARE, base=retention["before"]),
+            ],
+            [
+                Cell(_("People helped who are not online (coverage)")),
+                Cell(visits["coverage"], SHARE, base=people),
+            ],
+            [Cell(_("Worries raised by volunteers")), Cell(visits["worries"], COUNT)],
+            [
+                Cell(_("People without contact (isolation watch)")),
+                Cell(figures["isolated"], PEOPLE),
+            ],
+        ],
+    )
+    status = Table(
+        "requests-by-status",
+        _("New requests by status"),
+        [_("Status"), _("Requests")],
+        [[Cell(str(label)), Cell(n, COUNT)] for label, n in requests["by_status"]],
+        chart_column=1,
+    )
+    month = Table(
+        "by-month",
+        _("By month"),
+        [_("Month"), *BREAKDOWN_COLUMNS],
+        [
+            [
+                Cell(formats.date_format(row["month"], "F Y")),
+                Cell(row["people"], PEOPLE),
+                Cell(row["visits"], COUNT),
+                Cell(row["hours"], HOURS),
+            ]
+            for row in figures["by_month"]
+        ],
+        chart_column=3,
+    )
+    service = Table(
+        "by-service",
+        _("By service"),
+        [_("Service"), *BREAKDOWN_COLUMNS],
+        _breakdown_rows(figures["by_service"], "mission__request__services__name", _("None")),
+        chart_column=1,
+        caption=_("A request for several services counts under each of them."),
+    )
+    area = Table(
+        "by-area",
+        _("By area"),
+        [_("Area"), *BREAKDOWN_COLUMNS],
+        _breakdown_rows(
+            figures["by_area"], "mission__request__beneficiary__area__name", _("Area not given")
+        ),
+        chart_column=1,
+    )
+    channel = Table(
+        "by-channel",
+        _("By way of asking for help"),
+        [_("Received through"), *BREAKDOWN_COLUMNS],
+        _breakdown_rows(figures["by_channel"], "mission__request__channel", _("Unknown")),
+        chart_column=1,
+    )
+    measured = loneliness["people"]
+    impact = Table(
+        "loneliness",
+        _("Loneliness (3-item UCLA scale, 3 = least lonely, 9 = loneliest)"),
+        [_("Figure"), _("Value")],
+        [
+            [Cell(_("People measured at least twice")), Cell(measured, PEOPLE)],
+            [
+                Cell(_("Median score at the first measure")),
+                Cell(loneliness["median_before"], SCORE, base=measured),
+            ],
+            [
+                Cell(_("Median score at the latest measure")),
+                Cell(loneliness["median_after"], SCORE, base=measured),
+            ],
+            [
+                Cell(_("Share of people who feel less lonely")),
+                Cell(loneliness["improved_share"], SHARE, base=measured),
+            ],
+            [
+                Cell(_("Share satisfied with the help received")),
+                Cell(loneliness["satisfied_share"], SHARE, base=loneliness["satisfaction_answers"]),
+            ],
+        ],
+    )
+    return [key, status, month, service, area, channel, impact]
