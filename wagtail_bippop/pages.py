@@ -16,6 +16,7 @@ from wagtail.models import Page
 from .blocks import IntroBlock, TestimonialBlock
 from .conf import bippop_settings
 from .models.site_settings import SolidaritySettings
+from .solicitation_routes import SolicitationRoutesMixin
 
 
 class SectionPageMixin(models.Model):
@@ -54,7 +55,7 @@ class SectionPageMixin(models.Model):
         return context
 
 
-class SolidarityIndexPageMixin(RoutablePageMixin, SectionPageMixin):
+class SolidarityIndexPageMixin(SolicitationRoutesMixin, RoutablePageMixin, SectionPageMixin):
     territory = models.ForeignKey(
         "wagtail_bippop.Territory",
         on_delete=models.PROTECT,
