@@ -16,7 +16,11 @@ from wagtail.models import Page
 from .blocks import IntroBlock, TestimonialBlock
 from .conf import bippop_settings
 from .models.site_settings import SolidaritySettings
+from .public.models import VolunteerSignupReceipt  # noqa: F401  (registers the model)
 from .solicitation_routes import SolicitationRoutesMixin
+
+# Partner organisations shown on the section's home page; the directory lists them all.
+INDEX_ORGANISATIONS = 12
 
 
 class SectionPageMixin(models.Model):
@@ -76,6 +80,20 @@ class SolidarityIndexPageMixin(SolicitationRoutesMixin, RoutablePageMixin, Secti
     class Meta:
         abstract = True
 
+    def get_context(self, request, *args, **kwargs):
+        from .models import OrganisationStatus
+        from .public.stats import public_counters
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(
+            services=self.territory.services.filter(is_active=True),
+            counters=public_counters(self.territory),
+            organisations=self.territory.organisations.filter(
+                status=OrganisationStatus.APPROVED
+            ).order_by("name")[:INDEX_ORGANISATIONS],
+        )
+        return context
+
     @path("theme/", name="theme_css")
     def theme_css(self, request):
         """The site's brand colours as CSS custom properties (no inline style needed)."""
@@ -95,13 +113,20 @@ class SolidarityIndexPage(SolidarityIndexPageMixin, Page):
         "wagtail_bippop.VolunteerSignupPage",
         "wagtail_bippop.DirectoryPage",
         "wagtail_bippop.VolunteerSpacePage",
+        "wagtail_bippop.RegisterPage",
     ]
 
     class Meta:
         verbose_name = _("solidarity network home")
 
 
-class FormPageMixin(SectionPageMixin):
+class FormPageMixin(RoutablePageMixin, SectionPageMixin):
+    """A public form on a page: shown at the page's URL, confirmed at ``merci/``.
+
+    Subclasses name their form class, the function that stores a valid form, and the
+    confirmation template.
+    """
+
     intro = RichTextField(_("introduction"), blank=True)
     thank_you_text = RichTextField(
         _("confirmation text"), blank=True, help_text=_("Shown after the form is sent.")
@@ -109,11 +134,72 @@ class FormPageMixin(SectionPageMixin):
 
     content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("thank_you_text")]
 
+    sent_template = None
+    rate_limit_scope = "form"
+
     class Meta:
         abstract = True
 
+    def get_form_class(self):
+        raise NotImplementedError
 
-class HelpRequestPage(FormPageMixin, Page):
+    def submit(self, form, *, territory, solidarity_settings):
+        raise NotImplementedError
+
+    @path("", name="form")
+    def form_route(self, request):
+        from .public.views import form_view
+
+        return form_view(self, request)
+
+    @path("merci/", name="sent")
+    def sent_route(self, request):
+        from .public.views import sent_view
+
+        return sent_view(self, request)
+
+
+class HelpRequestPageMixin(FormPageMixin):
+    sent_template = "wagtail_bippop/pages/help_request_sent.html"
+    rate_limit_scope = "help_request"
+
+    class Meta:
+        abstract = True
+
+    def get_form_class(self):
+        from .public.forms import HelpRequestForm
+
+        return HelpRequestForm
+
+    def submit(self, form, *, territory, solidarity_settings):
+        from .public.submissions import submit_help_request
+
+        return submit_help_request(
+            form, territory=territory, solidarity_settings=solidarity_settings
+        )
+
+
+class VolunteerSignupPageMixin(FormPageMixin):
+    sent_template = "wagtail_bippop/pages/volunteer_signup_sent.html"
+    rate_limit_scope = "volunteer_signup"
+
+    class Meta:
+        abstract = True
+
+    def get_form_class(self):
+        from .public.forms import VolunteerSignupForm
+
+        return VolunteerSignupForm
+
+    def submit(self, form, *, territory, solidarity_settings):
+        from .public.submissions import submit_volunteer_signup
+
+        return submit_volunteer_signup(
+            form, territory=territory, solidarity_settings=solidarity_settings
+        )
+
+
+class HelpRequestPage(HelpRequestPageMixin, Page):
     template = "wagtail_bippop/pages/help_request_page.html"
     parent_page_types = ["wagtail_bippop.SolidarityIndexPage"]
     subpage_types = []
@@ -123,7 +209,7 @@ class HelpRequestPage(FormPageMixin, Page):
         verbose_name = _("help request form")
 
 
-class VolunteerSignupPage(FormPageMixin, Page):
+class VolunteerSignupPage(VolunteerSignupPageMixin, Page):
     template = "wagtail_bippop/pages/volunteer_signup_page.html"
     parent_page_types = ["wagtail_bippop.SolidarityIndexPage"]
     subpage_types = []
@@ -141,6 +227,15 @@ class DirectoryPageMixin(SectionPageMixin):
 
     class Meta:
         abstract = True
+
+    def get_context(self, request, *args, **kwargs):
+        from .public.directory import directory_context
+
+        context = super().get_context(request, *args, **kwargs)
+        territory = context["territory"]
+        if territory is not None:
+            context.update(directory_context(request, territory, max(self.per_page, 1)))
+        return context
 
 
 class DirectoryPage(DirectoryPageMixin, Page):

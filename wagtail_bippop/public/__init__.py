@@ -1,0 +1,1 @@
+"""The public side of the section: forms, their handling, spam defences, counters, directory."""

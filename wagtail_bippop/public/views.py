@@ -1,0 +1,57 @@
+"""Serving the two public forms: show, validate, store, then redirect (POST-redirect-GET).
+
+The confirmation data (a reference number, never personal data) travels in the session,
+not in the URL. Pages call ``form_view`` and ``sent_view`` from their routes.
+"""
+
+from django.http import Http404
+from django.shortcuts import redirect
+
+from ..models.site_settings import SolidaritySettings
+from . import ratelimit
+
+TOO_MANY_REQUESTS_TEMPLATE = "wagtail_bippop/pages/too_many_requests.html"
+
+
+def _session_key(page):
+    return f"bippop_sent_{page.pk}"
+
+
+def _sent_url(page, request):
+    return page.get_url(request) + page.reverse_subpage("sent")
+
+
+def form_view(page, request):
+    territory = page.get_territory()
+    if territory is None:
+        raise Http404
+    form_class = page.get_form_class()
+    if request.method == "POST":
+        if not ratelimit.allow(request, page.rate_limit_scope):
+            response = page.render(request, template=TOO_MANY_REQUESTS_TEMPLATE)
+            response.status_code = 429
+            return response
+        form = form_class(request.POST, territory=territory)
+        if form.is_spam:
+            # Robots get the same confirmation as people, and nothing is stored.
+            request.session[_session_key(page)] = {"reference": "", "email": False}
+            return redirect(_sent_url(page, request))
+        if form.is_valid():
+            sent = page.submit(
+                form,
+                territory=territory,
+                solidarity_settings=SolidaritySettings.for_request(request),
+            )
+            if sent is not None:
+                request.session[_session_key(page)] = sent
+                return redirect(_sent_url(page, request))
+    else:
+        form = form_class(territory=territory)
+    return page.render(request, context_overrides={"form": form})
+
+
+def sent_view(page, request):
+    sent = request.session.get(_session_key(page))
+    if sent is None:
+        return redirect(page.get_url(request))
+    return page.render(request, template=page.sent_template, context_overrides={"sent": sent})
