@@ -52,6 +52,16 @@ def matching_url(help_request):
         return None
 
 
+# Exports show the readable label of a choice, under a readable heading.
+CHOICE_HEADINGS = {
+    "get_status_display": _("Status"),
+    "get_stage_display": _("Vetting stage"),
+    "get_channel_display": _("Received through"),
+    "get_recurrence_display": _("Frequency"),
+    "get_preferred_channel_display": _("Preferred channel"),
+}
+
+
 def service_names(instance):
     return ", ".join(service.name for service in instance.services.all())
 
@@ -149,13 +159,13 @@ class HelpRequestViewSet(ScopedModelViewSet):
     ]
     list_export = [
         "reference",
-        "status",
+        "get_status_display",
         "created_at",
         "beneficiary.full_name",
         "beneficiary.area",
         "services",
-        "channel",
-        "recurrence",
+        "get_channel_display",
+        "get_recurrence_display",
         "first_contact_at",
         "matched_at",
         "closed_at",
@@ -163,6 +173,7 @@ class HelpRequestViewSet(ScopedModelViewSet):
     export_headings = {
         "beneficiary.full_name": _("Person"),
         "beneficiary.area": _("Area"),
+        **CHOICE_HEADINGS,
     }
     export_many_fields = ("services",)
     export_filename = "requests"
@@ -267,11 +278,11 @@ class BeneficiaryViewSet(ScopedModelViewSet):
         "postcode",
         "city",
         "area",
-        "preferred_channel",
-        "status",
+        "get_preferred_channel_display",
+        "get_status_display",
         "last_seen",
     ]
-    export_headings = {"last_seen": _("Last visit")}
+    export_headings = {"last_seen": _("Last visit"), **CHOICE_HEADINGS}
     export_filename = "beneficiaries"
     inspect_view_fields_exclude = ["id", "name_key", "anonymised_at"]
     panels = [
@@ -342,7 +353,7 @@ class VolunteerViewSet(ScopedModelViewSet):
     list_export = [
         "last_name",
         "first_name",
-        "stage",
+        "get_stage_display",
         "phone",
         "email",
         "area",
@@ -357,7 +368,7 @@ class VolunteerViewSet(ScopedModelViewSet):
         "trained_at",
         "activated_at",
     ]
-    export_headings = {"current_missions": _("Missions in progress")}
+    export_headings = {"current_missions": _("Missions in progress"), **CHOICE_HEADINGS}
     export_many_fields = ("services",)
     export_filename = "volunteers"
     inspect_view_fields_exclude = ["id", "name_key"]
@@ -443,8 +454,8 @@ class MissionViewSet(ScopedModelViewSet):
         "request.reference",
         "request.beneficiary.full_name",
         "volunteer.full_name",
-        "recurrence",
-        "status",
+        "get_recurrence_display",
+        "get_status_display",
         "start_date",
         "end_date",
         "next_visit",
@@ -458,6 +469,7 @@ class MissionViewSet(ScopedModelViewSet):
         "volunteer.full_name": _("Volunteer"),
         "next_visit": _("Next visit"),
         "last_visit": _("Last visit done"),
+        **CHOICE_HEADINGS,
     }
     export_filename = "missions"
     panels = [
@@ -520,7 +532,7 @@ class VisitViewSet(ScopedModelViewSet):
         "starts_at",
         "mission.request.beneficiary.full_name",
         "mission.volunteer.full_name",
-        "status",
+        "get_status_display",
         "duration_minutes",
         "worry",
         "report",
@@ -528,6 +540,7 @@ class VisitViewSet(ScopedModelViewSet):
     export_headings = {
         "mission.request.beneficiary.full_name": _("Person"),
         "mission.volunteer.full_name": _("Volunteer"),
+        **CHOICE_HEADINGS,
     }
     export_filename = "visits"
     panels = [
