@@ -1,6 +1,7 @@
 """Coordinator entry of the vulnerable persons register (its own model permissions)."""
 
 from django import forms
+from django.forms import modelform_factory
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -94,7 +95,6 @@ class AcknowledgementColumn(Column):
 
 class RegisterEntryViewSet(ModelViewSet):
     model = RegisterEntry
-    form_class = RegisterEntryForm
     icon = "list-ul"
     menu_label = _("Vulnerable persons register")
     url_prefix = "bippop-register"
@@ -151,6 +151,14 @@ class RegisterEntryViewSet(ModelViewSet):
         "withdrawn_at",
     ]
     export_filename = "register"
+
+    def get_form_class(self, for_update=False):
+        return modelform_factory(
+            self.model,
+            form=RegisterEntryForm,
+            fields=self.form_fields,
+            formfield_callback=self.formfield_for_dbfield,
+        )
 
 
 register_viewset = RegisterEntryViewSet()

@@ -7,6 +7,7 @@ from ..pages import (  # noqa: E402, F401
     SolidarityIndexPage,
     VolunteerSignupPage,
 )
+from ..register_pages import RegisterPage  # noqa: F401
 from ..volunteer_space.pages import VolunteerSpacePage  # noqa: F401
 from .catalogue import (  # noqa: F401
     DEFAULT_SERVICES,
