@@ -70,7 +70,7 @@ class VolunteerSpacePageMixin(RoutablePageMixin, SectionPageMixin):
     def calendar(self, request):
         return views().calendar(self, request)
 
-    @re_path(r"^calendar/(?P<token>[A-Za-z0-9_-]{20,64})\.ics$", name="calendar_feed")
+    @re_path(r"^calendar/(?P<token>[A-Za-z0-9_-]{20,64})/$", name="calendar_feed")
     def calendar_feed(self, request, token):
         return views().calendar_feed(self, request, token)
 

@@ -8,16 +8,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from ..models import (
     Absence,
     AvailabilitySlot,
     Beneficiary,
-    Mission,
     MissionStatus,
-    RequestStatus,
     Solicitation,
     SolicitationStatus,
     VettingStage,
@@ -116,56 +113,13 @@ def beneficiary_for(volunteer, pk):
 
 
 def respond(solicitation, accept, *, user=None):
-    """Accept or decline a solicitation.
+    """Accept or decline a solicitation: the matching part owns “first acceptance wins”.
 
-    The matching part of the app owns the rule “first acceptance wins”
-    (``wagtail_bippop.solicitations.respond``); this falls back to a minimal version of
-    it only when that module is not installed.
+    Returns ``wagtail_bippop.solicitations.Response`` (outcome, message, mission).
     """
-    try:
-        from ..solicitations import respond as matching_respond
-    except ImportError:
-        return respond_without_matching_module(solicitation, accept, user=user)
+    from ..solicitations import respond as matching_respond
+
     return matching_respond(solicitation, accept, user=user)
-
-
-@transaction.atomic
-def respond_without_matching_module(solicitation, accept, *, user=None):
-    from ..notifications.messages import mission_confirmed
-
-    solicitation = Solicitation.objects.select_for_update().get(pk=solicitation.pk)
-    if solicitation.status != SolicitationStatus.PENDING:
-        raise ValidationError(_("This request has already been answered."))
-    request = type(solicitation.request).objects.select_for_update().get(pk=solicitation.request_id)
-    solicitation.responded_at = timezone.now()
-    mission = None
-    if not accept:
-        solicitation.status = SolicitationStatus.DECLINED
-    elif request.missions.filter(status=MissionStatus.ACTIVE).exists():
-        solicitation.status = SolicitationStatus.FILLED
-    else:
-        solicitation.status = SolicitationStatus.ACCEPTED
-        mission = Mission.objects.create(
-            request=request,
-            volunteer=solicitation.volunteer,
-            start_date=request.wanted_from or timezone.localdate(),
-            created_by=user,
-        )
-        if request.can_move_to(RequestStatus.MATCHED):
-            request.move_to(RequestStatus.MATCHED)
-            request.save()
-        request.solicitations.filter(status=SolicitationStatus.PENDING).exclude(
-            pk=solicitation.pk
-        ).update(status=SolicitationStatus.FILLED)
-        mission_confirmed(mission)
-    solicitation.save(update_fields=["status", "responded_at"])
-    log(
-        solicitation,
-        "wagtail_bippop.solicitation_answered",
-        user=user,
-        data={"status": solicitation.status},
-    )
-    return solicitation
 
 
 # --- availability and absences ------------------------------------------------------

@@ -4,8 +4,8 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
@@ -169,17 +169,10 @@ def home(page, request):
             request,
             "home",
             to_report=list(services.visits_to_report(volunteer)[:20]),
-            upcoming=list(upcoming.filter(starts_at__gt=_now())[:10]),
+            upcoming=list(upcoming.filter(starts_at__gt=timezone.now())[:10]),
             solicitations=list(services.open_solicitations(volunteer)),
-            page_obj=page,
         )
     )
-
-
-def _now():
-    from django.utils import timezone
-
-    return timezone.now()
 
 
 # --- solicitations -------------------------------------------------------------------
@@ -192,18 +185,8 @@ def solicitation(page, request, pk):
         raise Http404
     form = AnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        accept = form.cleaned_data["answer"] == "yes"
-        try:
-            answered = services.respond(found, accept, user=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            if not accept:
-                messages.success(request, _("Thank you for your answer."))
-            elif answered.status == "accepted":
-                messages.success(request, _("Thank you! The visit is in your list."))
-            else:
-                messages.info(request, _("Someone else has already said yes. Thank you!"))
+        answer = services.respond(found, form.cleaned_data["answer"] == "yes", user=request.user)
+        messages.info(request, answer.message)
         return HttpResponseRedirect(url(page, "home"))
     return render(page, request, "solicitation", solicitation=found, form=form)
 
