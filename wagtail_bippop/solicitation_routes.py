@@ -15,7 +15,7 @@ ANSWERS = {"accept": True, "decline": False}
 class SolicitationRoutesMixin:
     """Routes of a solidarity index page: ``solicitation/<token>/``."""
 
-    @path("solicitation/<str:token>/", name="solicitation_answer")
+    @path("solicitation/<path:token>/", name="solicitation_answer")
     def solicitation_answer(self, request, token):
         # Imported here: this module is loaded with the page models, before the domain.
         from .solicitations import InvalidLink, Outcome, read_token, request_summary, respond

@@ -42,6 +42,9 @@ from .models import (
 from .pages import SolidarityIndexPageMixin
 
 TOKEN_SALT = "wagtail_bippop.solicitation"
+# Wagtail serves page paths made of letters, digits, "-" and "_" only: the token's parts
+# are separated by "/" so that it stays a plain page path.
+TOKEN_SEPARATOR = "/"
 SOLICITABLE_STATUSES = (RequestStatus.NEW, RequestStatus.CONTACTED, RequestStatus.SEARCHING)
 
 
@@ -78,13 +81,13 @@ def valid_for():
 
 
 def make_token(solicitation):
-    signer = signing.TimestampSigner(salt=TOKEN_SALT)
+    signer = signing.TimestampSigner(salt=TOKEN_SALT, sep=TOKEN_SEPARATOR)
     return signer.sign_object({"s": solicitation.pk, "v": solicitation.volunteer_id})
 
 
 def read_token(token):
     """The solicitation a token was made for; raises ``InvalidLink``."""
-    signer = signing.TimestampSigner(salt=TOKEN_SALT)
+    signer = signing.TimestampSigner(salt=TOKEN_SALT, sep=TOKEN_SEPARATOR)
     try:
         data = signer.unsign_object(token, max_age=valid_for())
     except signing.SignatureExpired:
