@@ -133,6 +133,8 @@ class PhoneIntakeView(CoordinatorView):
             recorded_by=user,
             request_fields=form.request_fields(),
         )
+        # Services are a parental relation: they reach the database when the request is saved.
+        result.request.save()
         result.beneficiary_created = created
         log(
             result.request,
