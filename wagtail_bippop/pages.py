@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Page, get_page_models
 
 from .blocks import IntroBlock, TestimonialBlock
 from .conf import bippop_settings
@@ -32,8 +32,11 @@ class SectionPageMixin(models.Model):
     def get_index_page(self):
         if isinstance(self, SolidarityIndexPageMixin):
             return self
-        index = self.get_ancestors().type(SolidarityIndexPage).last()
-        return index.specific if index else None
+        # Looked up once per page instance: views and templates ask for it several times.
+        if not hasattr(self, "_bippop_index_page"):
+            index = self.get_ancestors().type(SolidarityIndexPage).last()
+            self._bippop_index_page = index.specific if index else None
+        return self._bippop_index_page
 
     def get_territory(self):
         index = self.get_index_page()
@@ -50,13 +53,25 @@ class SectionPageMixin(models.Model):
             theme_css_url=(index.url + index.reverse_subpage("theme_css")) if index else "",
         )
         if index:
-            children = index.get_children().live()
-            context.update(
-                help_request_page=children.type(HelpRequestPage).first(),
-                volunteer_signup_page=children.type(VolunteerSignupPage).first(),
-                directory_page=children.type(DirectoryPage).first(),
-            )
+            context.update(section_children(index))
         return context
+
+
+def section_children(index):
+    """The section's form and directory pages under ``index``, in one query."""
+    kinds = {
+        "help_request_page": HelpRequestPageMixin,
+        "volunteer_signup_page": VolunteerSignupPageMixin,
+        "directory_page": DirectoryPageMixin,
+    }
+    found = dict.fromkeys(kinds)
+    mixins = tuple(kinds.values())
+    page_types = [model for model in get_page_models() if issubclass(model, mixins)]
+    for child in index.get_children().live().type(*page_types):
+        for name, mixin in kinds.items():
+            if found[name] is None and issubclass(child.specific_class, mixin):
+                found[name] = child
+    return found
 
 
 class SolidarityIndexPageMixin(SolicitationRoutesMixin, RoutablePageMixin, SectionPageMixin):
