@@ -9,7 +9,7 @@ from ..roles import is_read_only, territories_for_user
 from . import campaign_views, views
 from .access import REGISTER_PERMISSION
 from .panels import SteeringPanel
-from .register_admin import register_viewset
+from .viewsets import loneliness_viewset, register_viewset
 
 urlpatterns = [
     path("", views.DashboardView.as_view(), name="dashboard"),
@@ -45,6 +45,11 @@ def register_register_viewset():
     return register_viewset
 
 
+@hooks.register("register_admin_viewset")
+def register_loneliness_viewset():
+    return loneliness_viewset
+
+
 class StaffMenuItem(MenuItem):
     """Shown to staff who work for at least one territory."""
 
@@ -75,6 +80,13 @@ def register_steering_menu():
             reverse("wagtail_bippop_steering:isolation"),
             icon_name="warning",
             people=True,
+        ),
+        StaffMenuItem(
+            _("Loneliness measures"),
+            loneliness_viewset.menu_url,
+            icon_name="pick",
+            people=True,
+            permission="wagtail_bippop.view_lonelinessassessment",
         ),
         StaffMenuItem(
             _("Vulnerable persons register"),
@@ -128,9 +140,4 @@ def register_steering_log_actions(actions):
         "wagtail_bippop.campaign_export",
         _("Campaign list exported"),
         _("Campaign list exported"),
-    )
-    actions.register_action(
-        "wagtail_bippop.loneliness_measure",
-        _("Loneliness measured"),
-        _("Loneliness measured"),
     )

@@ -1,4 +1,4 @@
-"""Coordinator entry of the vulnerable persons register (its own model permissions)."""
+"""Coordinator entry of the register and of loneliness measures, scoped by territory."""
 
 from django import forms
 from django.forms import modelform_factory
@@ -11,7 +11,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import log
 
-from ..models import RegisterEntry
+from ..models import Beneficiary, LonelinessAssessment, RegisterEntry
 from ..roles import is_read_only, territories_for_user
 
 
@@ -46,39 +46,36 @@ class RegisterEntryForm(WagtailAdminModelForm):
 
 
 class ScopedMixin:
-    """Only the register entries of the user's territories; 404 for any other."""
+    """Only the objects of the user's territories; 404 for any other; never the read-only role."""
+
+    territory_lookup = "territory"
 
     def dispatch(self, request, *args, **kwargs):
         if is_read_only(request.user):
             raise Http404
         return super().dispatch(request, *args, **kwargs)
 
+    def in_scope(self, queryset):
+        territories = territories_for_user(self.request.user)
+        return queryset.filter(**{f"{self.territory_lookup}__in": territories})
+
     def get_object(self, queryset=None):
         obj = super().get_object(queryset)
-        if not territories_for_user(self.request.user).filter(pk=obj.territory_id).exists():
+        if not self.in_scope(type(obj).objects.filter(pk=obj.pk)).exists():
             raise Http404
         return obj
 
-
-class RegisterIndexView(ScopedMixin, generic.IndexView):
     def get_base_queryset(self):
-        return (
-            super()
-            .get_base_queryset()
-            .filter(territory__in=territories_for_user(self.request.user))
-        )
+        return self.in_scope(super().get_base_queryset())
 
 
-class RegisterCreateView(ScopedMixin, generic.CreateView):
-    pass
-
-
-class RegisterEditView(ScopedMixin, generic.EditView):
-    pass
-
-
-class RegisterDeleteView(ScopedMixin, generic.DeleteView):
-    pass
+def scoped_views(territory_lookup):
+    """Index, create, edit and delete views of a viewset, all scoped by territory."""
+    attrs = {"territory_lookup": territory_lookup}
+    return tuple(
+        type(f"Scoped{view.__name__}", (ScopedMixin, view), attrs)
+        for view in (generic.IndexView, generic.CreateView, generic.EditView, generic.DeleteView)
+    )
 
 
 class AcknowledgementColumn(Column):
@@ -101,10 +98,7 @@ class RegisterEntryViewSet(ModelViewSet):
     name = "bippop_register"
     add_to_admin_menu = False
     copy_view_enabled = False
-    index_view_class = RegisterIndexView
-    add_view_class = RegisterCreateView
-    edit_view_class = RegisterEditView
-    delete_view_class = RegisterDeleteView
+    index_view_class, add_view_class, edit_view_class, delete_view_class = scoped_views("territory")
     form_fields = [
         "territory",
         "first_name",
@@ -162,3 +156,58 @@ class RegisterEntryViewSet(ModelViewSet):
 
 
 register_viewset = RegisterEntryViewSet()
+
+
+class LonelinessForm(WagtailAdminModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.for_user is not None:
+            self.fields["beneficiary"].queryset = Beneficiary.objects.filter(
+                territory__in=territories_for_user(self.for_user)
+            )
+
+    def save(self, commit=True):
+        measure = super().save(commit=False)
+        if not measure.pk:
+            measure.taken_by = self.for_user
+        if commit:
+            measure.save()
+        return measure
+
+
+class LonelinessViewSet(ModelViewSet):
+    """3-item UCLA scale at intake and every few months; never shown to the read-only role."""
+
+    model = LonelinessAssessment
+    icon = "pick"
+    menu_label = _("Loneliness measures")
+    url_prefix = "bippop-loneliness"
+    name = "bippop_loneliness"
+    add_to_admin_menu = False
+    copy_view_enabled = False
+    index_view_class, add_view_class, edit_view_class, delete_view_class = scoped_views(
+        "beneficiary__territory"
+    )
+    form_fields = [
+        "beneficiary",
+        "taken_on",
+        "moment",
+        "lacks_companionship",
+        "feels_left_out",
+        "feels_isolated",
+        "satisfaction",
+    ]
+    list_display = ["beneficiary", "taken_on", "moment", "score", "satisfaction"]
+    list_filter = ["moment", "taken_on"]
+    search_fields = ["beneficiary__last_name", "beneficiary__first_name"]
+
+    def get_form_class(self, for_update=False):
+        return modelform_factory(
+            self.model,
+            form=LonelinessForm,
+            fields=self.form_fields,
+            formfield_callback=self.formfield_for_dbfield,
+        )
+
+
+loneliness_viewset = LonelinessViewSet()
