@@ -379,3 +379,22 @@ def test_every_coordinator_action_has_a_readable_label():
     for action, (label, _message) in ACTIONS.items():
         assert registry.action_exists(action)
         assert str(registry.get_formatter(type("E", (), {"action": action})()).label) == str(label)
+
+
+def test_request_status_moves_only_along_its_lifecycle(client, coordinator, make_request):
+    request = make_request()
+    client.force_login(coordinator)
+    url = reverse("wagtail_bippop_coordinator:request_status", args=[request.pk])
+    targets = [status.value for status in client.get(url).context["targets"]]
+    assert targets == ["contacted", "searching", "cancelled"]
+    client.post(url, {"status": "contacted"})
+    request.refresh_from_db()
+    assert request.status == "contacted" and request.first_contact_at is not None
+    refused = client.post(url, {"status": "matched"})
+    assert refused.status_code == 200
+    request.refresh_from_db()
+    assert request.status == "contacted"
+    client.post(url, {"status": "cancelled", "reason": "Plus besoin"})
+    request.refresh_from_db()
+    assert (request.status, request.close_reason) == ("cancelled", "Plus besoin")
+    assert ModelLogEntry.objects.filter(action="wagtail_bippop.request.status").count() == 2

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 # action → (label in the history filters, message in the history list)
 ACTIONS = {
     "wagtail_bippop.intake": (_("Phone intake"), _("Request taken by a coordinator")),
+    "wagtail_bippop.request.status": (_("Request status changed"), _("Status changed")),
     "wagtail_bippop.vetting.interview": (_("Volunteer interviewed"), _("Interview recorded")),
     "wagtail_bippop.vetting.charter": (_("Charter signed"), _("Charter signature recorded")),
     "wagtail_bippop.vetting.honourability": (

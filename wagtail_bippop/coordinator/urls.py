@@ -8,5 +8,6 @@ urlpatterns = [
     path("people/<int:pk>/timeline/", people.TimelineView.as_view(), name="timeline"),
     path("volunteers/<int:pk>/vetting/", people.VettingView.as_view(), name="vetting"),
     path("visits/<int:pk>/report/", missions.VisitReportView.as_view(), name="visit_report"),
+    path("requests/<int:pk>/status/", missions.RequestStatusView.as_view(), name="request_status"),
     path("missions/<int:pk>/end/", missions.MissionActionView.as_view(), name="end_mission"),
 ]

@@ -3,6 +3,7 @@
 from django.db.models import Case, Count, IntegerField, Max, Min, OuterRef, Q, Subquery, Value, When
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
@@ -11,6 +12,7 @@ from wagtail.admin.views.generic import chooser as chooser_views
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.admin.viewsets.model import ModelViewSet, ViewSetGroup
+from wagtail.admin.widgets.button import HeaderButton
 
 from ..models import (
     OPEN_STATUSES,
@@ -20,6 +22,7 @@ from ..models import (
     Mission,
     MissionStatus,
     Organisation,
+    RequestStatus,
     ServiceType,
     Territory,
     TrainingSession,
@@ -31,6 +34,7 @@ from ..phones import display_phone
 from ..roles import is_read_only
 from . import filters
 from .forms import ScopedAdminForm
+from .people_search import PersonSearchForm
 from .scoping import ScopedChosenMixin, ScopedListingMixin
 from .views import generic as views
 from .views.intake import PhoneIntakeView
@@ -110,6 +114,20 @@ class ScopedModelViewSet(ModelViewSet):
 class RequestIndexView(views.ScopedIndexView):
     # Open requests first, the oldest at the top: the one waiting longest is answered first.
     default_ordering = ("queue_rank", "created_at")
+
+    @cached_property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        if self.request.user.has_perm(PhoneIntakeView.permission_required):
+            buttons.insert(
+                0,
+                HeaderButton(
+                    _("Take a request by phone"),
+                    url=reverse("bippop_intake:index"),
+                    icon_name="mail",
+                ),
+            )
+        return buttons
 
     def get_base_queryset(self):
         return (
@@ -225,6 +243,10 @@ class HelpRequestViewSet(ScopedModelViewSet):
         actions.append(
             (_("Timeline"), coordinator_url("timeline", instance.beneficiary_id), "history")
         )
+        if any(instance.can_move_to(status) for status in RequestStatus.values):
+            actions.append(
+                (_("Change the status"), coordinator_url("request_status", instance.pk), "tasks")
+            )
         return actions
 
 
@@ -721,11 +743,11 @@ class SolidarityViewSetGroup(ViewSetGroup):
 
 
 class ScopedChooseView(ScopedListingMixin, chooser_views.ChooseView):
-    pass
+    filter_form_class = PersonSearchForm
 
 
 class ScopedChooseResultsView(ScopedListingMixin, chooser_views.ChooseResultsView):
-    pass
+    filter_form_class = PersonSearchForm
 
 
 class ScopedChosenView(ScopedChosenMixin, chooser_views.ChosenView):

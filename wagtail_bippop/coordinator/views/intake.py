@@ -7,7 +7,6 @@ year of birth) has not been answered with "use this person" or "create anyway".
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,9 +15,9 @@ from wagtail.log_actions import log
 
 from ...intake import find_duplicates, record_request
 from ...models import Beneficiary, ConsentMethod, IntakeChannel
-from ...models.people import name_key
 from ...phones import normalise_phone
 from ..intake_forms import PhoneIntakeForm
+from ..people_search import person_match
 from ..scoping import scope_queryset
 from .base import CoordinatorView
 
@@ -27,16 +26,9 @@ CREATE_ANYWAY = "create_anyway"
 
 def search_people(user, query, limit=20):
     """People of the user's territories whose name or phone matches ``query``."""
-    query = (query or "").strip()
-    if len(query) < 2:
+    match = person_match(query)
+    if match is None:
         return Beneficiary.objects.none()
-    match = Q(name_key__contains=name_key("", query))
-    try:
-        phone = normalise_phone(query)
-    except ValidationError:
-        phone = ""
-    if phone:
-        match |= Q(phone=phone)
     people = Beneficiary.objects.filter(match).select_related("area")
     return scope_queryset(people, user)[:limit]
 

@@ -1,4 +1,4 @@
-"""Report a visit (done, cancelled, missed), plan a mission's visits, end a mission."""
+"""Report a visit, plan or end a mission, move a request along its lifecycle."""
 
 from django import forms
 from django.contrib import messages
@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from wagtail.log_actions import log
 
 from ... import scheduling
-from ...models import Mission, MissionStatus, Visit, VisitStatus
+from ...models import HelpRequest, Mission, MissionStatus, RequestStatus, Visit, VisitStatus
 from ...models.missions import MAX_VISIT_MINUTES
 from .base import CoordinatorView
 
@@ -157,3 +157,69 @@ class MissionActionView(CoordinatorView):
             _("Mission ended; %(count)s planned visit(s) cancelled.") % {"count": cancelled},
         )
         return redirect(reverse("bippop_missions:inspect", args=[self.mission.pk]))
+
+
+class RequestStatusForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason (for closing or cancelling)"), max_length=255, required=False
+    )
+
+
+def move_request(help_request, status, *, reason, user):
+    """Move a request along its lifecycle; logged. Raises ValidationError if not allowed."""
+    with transaction.atomic():
+        locked = HelpRequest.objects.select_for_update().get(pk=help_request.pk)
+        previous = locked.status
+        locked.move_to(status, reason=reason)
+        locked.save()
+        log(
+            locked,
+            "wagtail_bippop.request.status",
+            user=user,
+            data={"from": previous, "to": status, "reason": reason},
+        )
+    return locked
+
+
+class RequestStatusView(CoordinatorView):
+    """One button per status the request may move to next."""
+
+    template_name = "wagtail_bippop/admin/request_status.html"
+    permission_required = "wagtail_bippop.change_helprequest"
+    header_icon = "help"
+
+    def get_page_title(self):
+        return _("Change the status")
+
+    def get_page_subtitle(self):
+        return str(self.help_request)
+
+    def dispatch(self, request, *args, pk, **kwargs):
+        self.help_request = self.get_scoped(HelpRequest, pk)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["help_request"] = self.help_request
+        context["targets"] = [
+            RequestStatus(status)
+            for status in RequestStatus.values
+            if self.help_request.can_move_to(status)
+        ]
+        context.setdefault("form", RequestStatusForm())
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = RequestStatusForm(request.POST)
+        status = request.POST.get("status")
+        if form.is_valid() and status in RequestStatus.values:
+            try:
+                move_request(
+                    self.help_request, status, reason=form.cleaned_data["reason"], user=request.user
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Status changed."))
+                return redirect(reverse("bippop_requests:inspect", args=[self.help_request.pk]))
+        return self.render_to_response(self.get_context_data(form=form))
