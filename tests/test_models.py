@@ -20,10 +20,10 @@ from wagtail_bippop.models import (
     ServiceType,
     Solicitation,
     Territory,
+    VettingStage,
     Visit,
     VisitStatus,
     Volunteer,
-    VettingStage,
     WantedSlot,
 )
 

@@ -7,7 +7,6 @@ Everything is bulk-inserted, so large sizes stay practical for benchmarks.
 
 import datetime
 import random
-import uuid
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -73,6 +72,8 @@ class DemoGenerator:
         self.territory = territory
         self.size = size
         self.rng = random.Random(seed)
+        # References are unique across territories: draw them from their own stream.
+        self.reference_rng = random.Random(f"{seed}-{territory.slug}")
         self.today = today or timezone.localdate()
         self.tz = timezone.get_current_timezone()
         self.progress = progress or (lambda message: None)
@@ -97,7 +98,7 @@ class DemoGenerator:
         return f"{clean}{self.rng.randint(1, 99)}@example.org"
 
     def reference(self, day):
-        code = "".join(self.rng.choices(REFERENCE_ALPHABET, k=6))
+        code = "".join(self.reference_rng.choices(REFERENCE_ALPHABET, k=6))
         return f"DA-{day:%Y}-{code}"
 
     # -- generation -----------------------------------------------------------------
@@ -329,7 +330,6 @@ class DemoGenerator:
                     if fate in ("closed", "cancelled")
                     else None,
                     close_reason="Plus de besoin" if fate == "cancelled" else "",
-                    submission_key=uuid.UUID(int=rng.getrandbits(128)),
                 )
                 requests.append(request)
                 plans.append((request, beneficiary, day, fate))
