@@ -49,6 +49,7 @@ def queue(messages):
         saved.append(message)
     for message in saved:
         schedule(message)
+        message.refresh_from_db()  # the immediate backend may have delivered it already
     return saved
 
 
