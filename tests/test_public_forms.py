@@ -185,6 +185,7 @@ def test_invalid_phone_is_explained_next_to_the_field_and_input_is_kept(
     html = response.content.decode()
     assert response.status_code == 200
     assert 'id="id_phone_error"' in html
+    assert "<title>Error: Demander de l" in html
     assert 'aria-describedby="id_phone_help id_phone_error"' in html
     assert 'aria-invalid="true"' in html
     assert 'class="bippop-error-summary"' in html and "autofocus" in html
