@@ -112,3 +112,11 @@ def test_person_chooser_searches_by_name_and_phone(client, coordinator, make_ben
     for query in ("lefevre", "06 11 22 33 55"):
         response = client.get(url, {"q": query})
         assert [row.pk for row in response.context["results"]] == [mine.pk]
+
+
+def test_request_list_shows_the_next_visit(client, coordinator, records):
+    client.force_login(coordinator)
+    response = client.get(reverse("bippop_requests:index"))
+    (request,) = response.context["object_list"]
+    assert request.next_visit == records["bippop_visits"].starts_at
+    assert str(records["bippop_beneficiaries"]) in response.content.decode()

@@ -3,6 +3,7 @@
 from django.db.models import Case, Count, IntegerField, Max, Min, OuterRef, Q, Subquery, Value, When
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.menu import MenuItem
@@ -64,6 +65,14 @@ CHOICE_HEADINGS = {
     "get_recurrence_display": _("Frequency"),
     "get_preferred_channel_display": _("Preferred channel"),
 }
+
+
+def short_datetime(value):
+    return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT") if value else ""
+
+
+def next_visit(instance):
+    return short_datetime(instance.next_visit)
 
 
 def service_names(instance):
@@ -136,11 +145,18 @@ class RequestIndexView(views.ScopedIndexView):
             .select_related("beneficiary__area")
             .prefetch_related("services")
             .annotate(
+                next_visit=Min(
+                    "missions__visits__starts_at",
+                    filter=Q(
+                        missions__visits__status=VisitStatus.PLANNED,
+                        missions__visits__starts_at__gte=timezone.now(),
+                    ),
+                ),
                 queue_rank=Case(
                     When(status__in=OPEN_STATUSES, then=Value(0)),
                     default=Value(1),
                     output_field=IntegerField(),
-                )
+                ),
             )
         )
 
@@ -174,6 +190,7 @@ class HelpRequestViewSet(ScopedModelViewSet):
         Column("area", label=_("Area"), accessor="beneficiary.area"),
         Column("services", label=_("Services"), accessor=service_names),
         Column("channel", label=_("Received through"), accessor="get_channel_display"),
+        Column("next_visit", label=_("Next visit"), sort_key="next_visit", accessor=next_visit),
     ]
     list_export = [
         "reference",
@@ -469,8 +486,8 @@ class MissionViewSet(ScopedModelViewSet):
             sort_key="status",
             primary=lambda obj: obj.status == MissionStatus.ACTIVE,
         ),
-        Column("next_visit", label=_("Next visit"), sort_key="next_visit"),
-        Column("last_visit", label=_("Last visit done"), sort_key="last_visit"),
+        Column("next_visit", label=_("Next visit"), sort_key="next_visit", accessor=next_visit),
+        DateColumn("last_visit", label=_("Last visit done"), sort_key="last_visit"),
     ]
     list_export = [
         "request.reference",
@@ -538,7 +555,12 @@ class VisitViewSet(ScopedModelViewSet):
     filterset_class = filters.VisitFilterSet
     search_fields = ["mission__request__beneficiary__last_name", "mission__volunteer__last_name"]
     list_display = [
-        Column("starts_at", label=_("Date"), sort_key="starts_at"),
+        Column(
+            "starts_at",
+            label=_("Date"),
+            sort_key="starts_at",
+            accessor=lambda obj: short_datetime(obj.starts_at),
+        ),
         Column("beneficiary", label=_("Person"), accessor="mission.request.beneficiary"),
         Column("volunteer", label=_("Volunteer"), accessor="mission.volunteer"),
         StatusTagColumn(
