@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from wagtail_bippop.matching import WEIGHTS, Criteria, ranking_queryset, suggest_volunteers
 from wagtail_bippop.models import (
@@ -145,7 +146,7 @@ def test_radius_decides_whether_a_nearby_area_is_within_reach(
     make_volunteer(last_name="Long", area=near_area, mobility_radius_km=2, services=[service])
     suggestions = rank(help_request)
     assert names(suggestions) == ["Long", "Short"]
-    assert [s.volunteer.within_reach for s in suggestions] == [1, 0]
+    assert [s.within_reach for s in suggestions] == [True, False]
 
 
 def test_availability_overlapping_the_wanted_slots(help_request, make_volunteer, service):
@@ -216,7 +217,10 @@ def test_continuity_with_a_past_visit(
     suggestions = rank(help_request)
     assert names(suggestions) == ["Known", "Stranger"]
     assert suggestions[0].score - suggestions[1].score == WEIGHTS["continuity"]
-    assert any("visited" in str(r.text) for r in suggestions[0].reasons)
+    assert suggestions[0].continuity and not suggestions[1].continuity
+    visited = gettext("Has already visited this person")
+    assert [str(r.text) for r in suggestions[0].reasons].count(visited) == 1
+    assert visited not in [str(r.text) for r in suggestions[1].reasons]
 
 
 def test_planned_visit_is_not_continuity(
@@ -225,7 +229,7 @@ def test_planned_visit_is_not_continuity(
     volunteer = make_volunteer(last_name="Planned", services=[service])
     past = make_request(beneficiary=help_request.beneficiary, services=[service])
     make_visit(mission=make_mission(request=past, volunteer=volunteer, status="ended"))
-    assert rank(help_request)[0].volunteer.continuity == 0
+    assert rank(help_request)[0].continuity is False
 
 
 def test_fairness_at_equal_fit_least_recently_solicited_first(
@@ -288,11 +292,11 @@ def test_ranking_is_one_query_and_details_a_constant_few(
         top = list(ranking_queryset(criteria)[:5])
     assert len(top) == 5
     help_request.refresh_from_db()
-    # request criteria (beneficiary, area, services, slots), ranking, then 4 detail queries
-    with django_assert_num_queries(9):
+    # request criteria (beneficiary, area, services, slots), ranking, then 5 detail queries
+    with django_assert_num_queries(10):
         assert len(rank(help_request, limit=10)) == 10
     for _ in range(10):
         make_volunteer(services=[service])
     help_request.refresh_from_db()
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         assert len(rank(help_request, limit=20)) == 20

@@ -48,10 +48,10 @@ from .models import (
     WantedSlot,
 )
 
-# Points per criterion. Offering the service matters most, then knowing the person,
-# then being close, then being free at the wanted times.
+# Points per criterion. Offering a requested service outweighs all the others together,
+# so volunteers who offer it always come first; the rest only fills a short list.
 WEIGHTS = {
-    "service": 40,
+    "service": 100,
     "continuity": 25,
     "same_area": 30,
     "within_reach": 20,
@@ -59,6 +59,7 @@ WEIGHTS = {
     "not_away": 10,
     "free_hands": 10,
 }
+assert WEIGHTS["service"] > sum(WEIGHTS.values()) - WEIGHTS["service"] - WEIGHTS["within_reach"]
 
 KM_PER_DEGREE = 111.2
 
@@ -85,12 +86,40 @@ class Reason:
 
 @dataclasses.dataclass
 class Suggestion:
+    """A ranked volunteer, what the database ranked them on, and why in plain words."""
+
     volunteer: Volunteer
-    score: int
     rank: int
     active_missions: int = 0
     distance_km: float | None = None
+    offers_service: bool = False
+    same_area: bool = False
+    within_reach: bool = False
+    available: bool = False
+    away: bool = False
+    continuity: bool = False
     reasons: list = dataclasses.field(default_factory=list)
+
+    @property
+    def busy(self):
+        return self.active_missions > 0
+
+    @property
+    def score(self):
+        """The points the database sorted on, recomputed from the same criteria."""
+        near = 0
+        if self.same_area:
+            near = WEIGHTS["same_area"]
+        elif self.within_reach:
+            near = WEIGHTS["within_reach"]
+        return (
+            self.offers_service * WEIGHTS["service"]
+            + self.continuity * WEIGHTS["continuity"]
+            + near
+            + self.available * WEIGHTS["available"]
+            + (not self.away) * WEIGHTS["not_away"]
+            + (not self.busy) * WEIGHTS["free_hands"]
+        )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -168,7 +197,8 @@ def _squared_distance(criteria):
     """Squared distance in km² between the volunteer's area and the person's area.
 
     An equirectangular approximation: plain arithmetic that SQLite and PostgreSQL both
-    evaluate, accurate to well under 1 % at the scale of a commune.
+    evaluate, accurate to well under 1 % at the scale of a commune. ``squared_km`` below
+    is the same formula, for the few volunteers shown.
     """
     lon_scale = KM_PER_DEGREE * math.cos(math.radians(criteria.latitude))
     dlat = (Cast("area__latitude", FloatField()) - Value(criteria.latitude)) * Value(KM_PER_DEGREE)
@@ -176,8 +206,50 @@ def _squared_distance(criteria):
     return ExpressionWrapper(dlat * dlat + dlon * dlon, output_field=FloatField())
 
 
-def ranking_queryset(criteria):
-    """Eligible volunteers, annotated with each criterion and a score, best first."""
+def squared_km(criteria, area):
+    if criteria.latitude is None or area is None or area.latitude is None:
+        return None
+    lon_scale = KM_PER_DEGREE * math.cos(math.radians(criteria.latitude))
+    dlat = (float(area.latitude) - criteria.latitude) * KM_PER_DEGREE
+    dlon = (float(area.longitude) - criteria.longitude) * lon_scale
+    return dlat * dlat + dlon * dlon
+
+
+def _offers(criteria):
+    offers = Volunteer.services.through.objects.filter(servicetype_id__in=criteria.service_ids)
+    return offers.values("volunteer_id")
+
+
+def _fit(criteria):
+    """Points of every criterion but the service, as one database expression."""
+    near = [When(Q(area_id=criteria.area_id), then=Value(WEIGHTS["same_area"]))]
+    if criteria.latitude is not None:
+        radius2 = F("mobility_radius_km") * F("mobility_radius_km")
+        near.append(When(Q(distance2__lte=radius2), then=Value(WEIGHTS["within_reach"])))
+    fit = Case(*near, default=Value(0)) if criteria.area_id else Value(0)
+    if criteria.slots:
+        free = AvailabilitySlot.objects.filter(_slots_q(criteria.slots)).values("volunteer_id")
+        fit += _flag(Q(pk__in=free)) * WEIGHTS["available"]
+    else:
+        fit += Value(WEIGHTS["available"])
+    visited = Visit.objects.filter(
+        status=VisitStatus.DONE, mission__request__beneficiary_id=criteria.beneficiary_id
+    ).values("mission__volunteer_id")
+    fit += _flag(Q(pk__in=visited)) * WEIGHTS["continuity"]
+    fit += (
+        _flag(~Q(pk__in=_absences(criteria.window_start, criteria.window_end)))
+        * WEIGHTS["not_away"]
+    )
+    fit += _flag(~Q(pk__in=_busy_volunteers())) * WEIGHTS["free_hands"]
+    return ExpressionWrapper(fit, output_field=IntegerField())
+
+
+def ranking_queryset(criteria, *, offering=True):
+    """Eligible volunteers, best first: those who offer a requested service, or the others.
+
+    The score is only used to sort (``alias``), so the database evaluates each criterion
+    once per volunteer; the few volunteers shown get their reasons from ``_Details``.
+    """
     volunteers = Volunteer.objects.filter(
         territory_id=criteria.territory_id, stage=VettingStage.ACTIVE
     ).exclude(
@@ -185,54 +257,15 @@ def ranking_queryset(criteria):
         | Q(pk__in=_absences(criteria.window_start, criteria.window_start))
         | Q(pk__in=Solicitation.objects.filter(request_id=criteria.request_id).values("volunteer"))
     )
-
     if criteria.service_ids:
-        offers = Volunteer.services.through.objects.filter(servicetype_id__in=criteria.service_ids)
-        service = _flag(Q(pk__in=offers.values("volunteer_id")))
-    else:
-        service = Value(1)
-    if criteria.slots:
-        free = AvailabilitySlot.objects.filter(_slots_q(criteria.slots)).values("volunteer_id")
-        available = _flag(Q(pk__in=free))
-    else:
-        available = Value(1)
-    same_area = _flag(Q(area_id=criteria.area_id)) if criteria.area_id else Value(0)
+        offers = Q(pk__in=_offers(criteria))
+        volunteers = volunteers.filter(offers if offering else ~offers)
+    elif not offering:
+        return volunteers.none()
     if criteria.latitude is not None:
-        volunteers = volunteers.annotate(distance2=_squared_distance(criteria))
-        within_reach = _flag(Q(distance2__lte=F("mobility_radius_km") * F("mobility_radius_km")))
-    else:
-        volunteers = volunteers.annotate(distance2=Value(None, output_field=FloatField()))
-        within_reach = Value(0)
-    visited = Visit.objects.filter(
-        status=VisitStatus.DONE, mission__request__beneficiary_id=criteria.beneficiary_id
-    ).values("mission__volunteer_id")
-
-    volunteers = volunteers.annotate(
-        offers_service=service,
-        same_area=same_area,
-        within_reach=within_reach,
-        available=available,
-        away=_flag(Q(pk__in=_absences(criteria.window_start, criteria.window_end))),
-        busy=_flag(Q(pk__in=_busy_volunteers())),
-        continuity=_flag(Q(pk__in=visited)),
-    )
-    score = (
-        F("offers_service") * WEIGHTS["service"]
-        + F("continuity") * WEIGHTS["continuity"]
-        # Same area counts as close; a nearby area within the radius a bit less.
-        + Case(
-            When(same_area=1, then=Value(WEIGHTS["same_area"])),
-            When(within_reach=1, then=Value(WEIGHTS["within_reach"])),
-            default=Value(0),
-        )
-        + F("available") * WEIGHTS["available"]
-        + (1 - F("away")) * WEIGHTS["not_away"]
-        + (1 - F("busy")) * WEIGHTS["free_hands"]
-    )
-    return volunteers.annotate(
-        score=ExpressionWrapper(score, output_field=IntegerField())
-    ).order_by(
-        "-score",
+        volunteers = volunteers.alias(distance2=_squared_distance(criteria))
+    return volunteers.alias(fit=_fit(criteria)).order_by(
+        "-fit",
         F("last_solicited_at").asc(nulls_first=True),
         "pk",
     )
@@ -243,6 +276,10 @@ def suggest_volunteers(help_request, *, limit=None, today=None):
     criteria = Criteria.for_request(help_request, today=today)
     limit = limit or bippop_settings.MATCHING_SUGGESTIONS
     top = list(ranking_queryset(criteria).select_related("area")[:limit])
+    if len(top) < limit and criteria.service_ids:
+        # Too few offer the service: complete the list with the best of the others.
+        others = ranking_queryset(criteria, offering=False).select_related("area")
+        top += list(others[: limit - len(top)])
     if not top:
         return []
     details = _Details(criteria, [volunteer.pk for volunteer in top])
@@ -273,6 +310,13 @@ class _Details:
                 _slots_q(criteria.slots), volunteer_id__in=ids
             ).order_by("weekday", "period"):
                 self.slots.setdefault(slot.volunteer_id, []).append(str(slot))
+        self.visited = set(
+            Visit.objects.filter(
+                status=VisitStatus.DONE,
+                mission__volunteer_id__in=ids,
+                mission__request__beneficiary_id=criteria.beneficiary_id,
+            ).values_list("mission__volunteer_id", flat=True)
+        )
         self.absences = {}
         for absence in Absence.objects.filter(
             volunteer_id__in=ids,
@@ -282,42 +326,48 @@ class _Details:
             self.absences.setdefault(absence.volunteer_id, absence)
 
     def suggestion(self, volunteer, rank):
-        distance = None
-        if volunteer.distance2 is not None:
-            distance = round(math.sqrt(volunteer.distance2), 1)
+        criteria = self.criteria
+        distance2 = squared_km(criteria, volunteer.area)
         suggestion = Suggestion(
             volunteer=volunteer,
-            score=volunteer.score,
             rank=rank,
             active_missions=self.loads.get(volunteer.pk, 0),
-            distance_km=distance,
+            distance_km=None if distance2 is None else round(math.sqrt(distance2), 1),
+            offers_service=not criteria.service_ids or volunteer.pk in self.services,
+            same_area=bool(criteria.area_id) and volunteer.area_id == criteria.area_id,
+            within_reach=distance2 is not None
+            and distance2 <= volunteer.mobility_radius_km * volunteer.mobility_radius_km,
+            available=not criteria.slots or volunteer.pk in self.slots,
+            away=volunteer.pk in self.absences,
+            continuity=volunteer.pk in self.visited,
         )
         suggestion.reasons = [
-            self._service(volunteer),
-            self._place(volunteer, distance),
-            self._availability(volunteer),
+            self._service(suggestion),
+            self._place(suggestion),
+            self._availability(suggestion),
             self._absence(volunteer),
             self._load(volunteer, suggestion.active_missions),
         ]
-        if volunteer.continuity:
+        if suggestion.continuity:
             suggestion.reasons.append(Reason(Reason.GOOD, _("Has already visited this person")))
         suggestion.reasons.append(self._fairness(volunteer))
         return suggestion
 
-    def _service(self, volunteer):
+    def _service(self, suggestion):
         if not self.criteria.service_ids:
             return Reason(Reason.INFO, _("No particular service asked"))
-        if volunteer.offers_service:
-            names = ", ".join(self.services.get(volunteer.pk, []))
+        if suggestion.offers_service:
+            names = ", ".join(self.services.get(suggestion.volunteer.pk, []))
             return Reason(Reason.GOOD, format_lazy(_("Offers: {}"), names))
         return Reason(Reason.BAD, _("Does not offer the service asked for"))
 
-    def _place(self, volunteer, distance):
-        if volunteer.same_area:
+    def _place(self, suggestion):
+        volunteer, distance = suggestion.volunteer, suggestion.distance_km
+        if suggestion.same_area:
             return Reason(
                 Reason.GOOD, format_lazy(_("Lives in the same area ({})"), self.criteria.area_name)
             )
-        if volunteer.within_reach:
+        if suggestion.within_reach:
             return Reason(
                 Reason.GOOD,
                 _("About %(km)s km away, within the %(radius)s km they travel")
@@ -331,11 +381,11 @@ class _Details:
             )
         return Reason(Reason.INFO, _("Distance unknown (area not given)"))
 
-    def _availability(self, volunteer):
+    def _availability(self, suggestion):
         if not self.criteria.slots:
             return Reason(Reason.INFO, _("No particular time asked"))
-        if volunteer.available:
-            times = ", ".join(self.slots.get(volunteer.pk, []))
+        if suggestion.available:
+            times = ", ".join(self.slots.get(suggestion.volunteer.pk, []))
             return Reason(Reason.GOOD, format_lazy(_("Free at a wanted time: {}"), times))
         return Reason(Reason.BAD, _("Not free at the wanted times"))
 
