@@ -157,7 +157,8 @@ def test_site_text_replaces_the_default_and_is_rendered_safely(mission, site):
     )
     message = kinds.mission_confirmed(mission)
     assert message.subject == "Visite de Paul"
-    assert message.body.startswith("Bonjour Jeanne : Every week")
+    assert message.body.startswith("Bonjour Jeanne : ")
+    assert "7" in message.body and "2026" in message.body and "14:30" in message.body
     # No attribute lookup, no template tag: written as it is.
     assert "{{ volunteer.user.password }} {% now 'Y' %}" in message.body
 

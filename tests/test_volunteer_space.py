@@ -378,3 +378,30 @@ def test_ask_for_account_closure(signed_in, space_page, volunteer, coordinator):
     assert preferences.closure_requested_at is not None
     assert [message.to for message in mail.outbox] == [["coord@example.org"]]
     assert volunteer.full_name in mail.outbox[0].subject
+
+
+def test_space_pages_carry_no_inline_script_or_style(signed_in, space_page, visit_of_paul):
+    beneficiary = visit_of_paul.mission.request.beneficiary
+    names = [("home",), ("availability",), ("calendar",), ("settings",)]
+    urls = [route(space_page, *name) for name in names] + [
+        route(space_page, "visit", visit_of_paul.pk),
+        route(space_page, "person", beneficiary.pk),
+    ]
+    for url in urls:
+        content = signed_in.get(url).content.decode()
+        section = content[content.index('<div class="bippop-space">') :]
+        assert "<script" not in section and "style=" not in section and "<style" not in section
+
+
+def test_startup_checks_refuse_reusable_or_endless_links(settings):
+    from wagtail_bippop.volunteer_space.checks import check_signin_links
+
+    assert check_signin_links() == []
+    settings.SESAME_ONE_TIME = False
+    settings.SESAME_MAX_AGE = None
+    settings.AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+    assert [error.id for error in check_signin_links()] == [
+        "wagtail_bippop.E101",
+        "wagtail_bippop.E102",
+        "wagtail_bippop.E103",
+    ]

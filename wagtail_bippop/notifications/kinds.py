@@ -27,14 +27,6 @@ KINDS = {
     for kind in [
         _kind("signin_link", _("Sign-in link"), "first_name", "link", "minutes"),
         _kind(
-            "solicitation",
-            _("Can you help? (volunteer asked)"),
-            "first_name",
-            "services",
-            "area",
-            "link",
-        ),
-        _kind(
             "mission_confirmed",
             _("Mission confirmed (to the person helped)"),
             "first_name",

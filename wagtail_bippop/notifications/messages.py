@@ -75,19 +75,3 @@ def closure_request(volunteer):
             "link": _admin_url(reverse("bippop_outbox")),
         },
     )
-
-
-def solicitation(solicitation, link):
-    volunteer = solicitation.volunteer
-    request = solicitation.request
-    area = request.beneficiary.area
-    return notify(
-        "solicitation",
-        person=volunteer,
-        values={
-            "first_name": volunteer.first_name,
-            "services": ", ".join(service.name for service in request.services.all()),
-            "area": area.name if area else "",
-            "link": link,
-        },
-    )

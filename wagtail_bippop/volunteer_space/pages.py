@@ -7,6 +7,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from ..pages import SectionPageMixin
+from . import checks  # noqa: F401  (registers the sign-in link checks)
 
 
 def views():
