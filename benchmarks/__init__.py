@@ -1,0 +1,1 @@
+"""Speed measurements: each script prints a table and updates its section of BENCHMARKS.md."""
