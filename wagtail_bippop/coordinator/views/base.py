@@ -19,5 +19,10 @@ class CoordinatorView(WagtailAdminTemplateMixin, TemplateView):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [
+            {"url": "", "label": self.get_page_title(), "sublabel": self.get_page_subtitle()}
+        ]
+
     def get_scoped(self, model, pk):
         return get_scoped_object_or_404(model, self.request.user, pk=pk)

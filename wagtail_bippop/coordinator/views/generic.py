@@ -5,6 +5,8 @@ scope. ``object_actions`` (set by the viewset) adds the coordinator's own action
 vetting, report a visit…) as buttons on the record's pages and rows.
 """
 
+from django.utils.functional import cached_property
+from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
 from wagtail.admin.widgets.button import HeaderButton, ListingButton
@@ -34,6 +36,25 @@ class ScopedIndexView(ScopedListingMixin, generic.IndexView):
     object_actions = None
     # Relations named here are exported as a comma-separated list of names.
     export_many_fields = ()
+
+    @cached_property
+    def columns(self):
+        columns = super().columns
+        first = columns[0] if columns else None
+        # A custom first column still links to the record and carries its buttons.
+        if isinstance(first, Column) and not isinstance(first, TitleColumn):
+            column_class = self._get_title_column_class(TitleColumn)
+            columns[0] = column_class(
+                first.name,
+                label=first.label,
+                accessor=first.accessor,
+                sort_key=first.sort_key,
+                get_url=self.get_record_url,
+            )
+        return columns
+
+    def get_record_url(self, instance):
+        return self.get_edit_url(instance) or self.get_inspect_url(instance)
 
     def get_list_buttons(self, instance):
         buttons = super().get_list_buttons(instance)
