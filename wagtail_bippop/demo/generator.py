@@ -44,6 +44,7 @@ from ..models.people import name_key
 from ..models.requests import REFERENCE_ALPHABET
 from ..models.territory import Area
 from . import names
+from .steering import generate_steering
 
 BATCH = 2000
 PERIOD_HOURS = {DayPeriod.MORNING: 10, DayPeriod.AFTERNOON: 14, DayPeriod.EVENING: 18}
@@ -113,6 +114,7 @@ class DemoGenerator:
         self.make_volunteers()
         self.make_beneficiaries()
         self.make_requests_missions_visits()
+        generate_steering(self)
         return self.counts
 
     def make_areas(self):
