@@ -433,3 +433,15 @@ def test_db_worker_schedules_the_retry_with_backoff():
     assert (message.status, message.attempts) == (OutboxStatus.PENDING, 1)
     retry = DBTaskResult.objects.order_by("-enqueued_at").first()
     assert retry.run_after == message.next_attempt_at
+
+
+def test_console_and_file_sms_backends(tmp_path, capsys):
+    from wagtail_bippop.notifications.sms import ConsoleBackend, FileBackend, SmsMessage
+
+    message = SmsMessage(to="+33612345678", body="Bonjour", sender="Bellerive")
+    assert ConsoleBackend().send_messages([message]) == 1
+    assert "+33612345678" in capsys.readouterr().out
+    assert FileBackend(file_path=tmp_path).send_messages([message, message]) == 2
+    files = sorted(tmp_path.iterdir())
+    assert len(files) == 2
+    assert files[0].read_text(encoding="utf-8") == "To: +33612345678\n\nBonjour"

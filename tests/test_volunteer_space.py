@@ -405,3 +405,15 @@ def test_startup_checks_refuse_reusable_or_endless_links(settings):
         "wagtail_bippop.E102",
         "wagtail_bippop.E103",
     ]
+
+
+def test_a_future_visit_cannot_be_reported_done(signed_in, space_page, visit_of_paul):
+    response = signed_in.post(
+        route(space_page, "visit", visit_of_paul.pk), {"status": "done", "duration_minutes": "30"}
+    )
+    assert response.status_code == 200
+    visit_of_paul.refresh_from_db()
+    assert visit_of_paul.status == VisitStatus.PLANNED
+    signed_in.post(route(space_page, "visit", visit_of_paul.pk), {"status": "cancelled"})
+    visit_of_paul.refresh_from_db()
+    assert visit_of_paul.status == VisitStatus.CANCELLED

@@ -202,7 +202,7 @@ def visit(page, request, pk):
         raise Http404 from None
     initial = {"status": VisitStatus.DONE, "duration_minutes": found.duration_minutes}
     form = ReportForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and not too_early(found, form):
         services.report_visit(found, user=request.user, **form.cleaned_data)
         if form.cleaned_data["worry"]:
             messages.warning(request, _("Thank you. The coordinator has been told at once."))
@@ -220,6 +220,14 @@ def visit(page, request, pk):
         beneficiary=beneficiary,
         person_url=url(page, "person", beneficiary.pk) if can_contact else "",
     )
+
+
+def too_early(visit, form):
+    """A visit cannot be reported as done before it starts."""
+    if form.cleaned_data["status"] == VisitStatus.DONE and visit.starts_at > timezone.now():
+        form.add_error("status", _("This visit has not started yet."))
+        return True
+    return False
 
 
 @volunteer_required
