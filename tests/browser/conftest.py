@@ -25,11 +25,10 @@ import shutil
 from dataclasses import dataclass
 
 import pytest
-from django.conf import settings
 from django.core.cache import cache
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Page, Site
 
-from tests.browser.section import build_section
+from tests.browser.section import build_section, ensure_default_site
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by the test
 # itself are still synchronous and safe.
@@ -95,14 +94,7 @@ class LiveSite:
 @pytest.fixture
 def live_site(live_server, transactional_db):
     cache.clear()  # rate limits and Wagtail's site cache from earlier tests
-    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
-    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
-    if site is None:
-        root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
-        home = root.add_child(instance=Page(title="Accueil", slug="accueil"))
-        site = Site.objects.create(
-            hostname="localhost", port=80, root_page=home, is_default_site=True
-        )
+    site = ensure_default_site()
     return LiveSite(live_server.url, site, site.root_page.specific)
 
 

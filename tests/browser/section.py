@@ -2,6 +2,9 @@
 
 from dataclasses import dataclass
 
+from django.conf import settings
+from wagtail.models import Locale, Page, Site
+
 from wagtail_bippop.models import (
     DirectoryPage,
     HelpRequestPage,
@@ -9,6 +12,19 @@ from wagtail_bippop.models import (
     SolidaritySettings,
     VolunteerSignupPage,
 )
+
+
+def ensure_default_site():
+    """The default Site with a home page; rebuilt when a transactional test flushed them."""
+    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+    if site is None:
+        root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
+        home = root.add_child(instance=Page(title="Accueil", slug="accueil"))
+        site = Site.objects.create(
+            hostname="localhost", port=80, root_page=home, is_default_site=True
+        )
+    return site
 
 
 @dataclass
@@ -41,12 +57,12 @@ def build_section(home_page, territory, *, slug="solidarite"):
     directory = index.add_child(
         instance=DirectoryPage(title="Annuaire solidaire", slug="annuaire", per_page=10)
     )
-    settings = SolidaritySettings.for_site(index.get_site())
-    settings.coordinator_phone = "03 44 00 00 10"
-    settings.coordinator_email = "ccas@bellerive.example"
-    settings.opening_hours = "Du lundi au vendredi, de 9 h à 12 h"
-    settings.charter = "<p>Je respecte la personne et sa vie privée.</p>"
-    settings.privacy_notice = "<p>Vos données servent uniquement à organiser l'aide.</p>"
-    settings.callback_delay_days = 3
-    settings.save()
-    return Section(index, help_request, volunteer_signup, directory, settings)
+    section_settings = SolidaritySettings.for_site(index.get_site())
+    section_settings.coordinator_phone = "03 44 00 00 10"
+    section_settings.coordinator_email = "ccas@bellerive.example"
+    section_settings.opening_hours = "Du lundi au vendredi, de 9 h à 12 h"
+    section_settings.charter = "<p>Je respecte la personne et sa vie privée.</p>"
+    section_settings.privacy_notice = "<p>Vos données servent uniquement à organiser l'aide.</p>"
+    section_settings.callback_delay_days = 3
+    section_settings.save()
+    return Section(index, help_request, volunteer_signup, directory, section_settings)
