@@ -354,3 +354,19 @@ def test_build_tables_on_an_empty_period(territory):
     key = tables[0].present()
     assert key["rows"][0]["cells"][1] == "0"
     assert key["rows"][2]["cells"][1] == "—"  # no median without data
+
+
+def test_home_panel_and_menu(client, make_staff, groups, dataset, territory):
+    user = make_staff("elu", territories=[territory], group=READ_ONLY_GROUP)
+    client.force_login(user)
+    html = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "bippop-steering-heading" in html
+    assert reverse("wagtail_bippop_steering:dashboard") in html
+    # The read-only role gets the dashboard, never the lists of people.
+    assert reverse("wagtail_bippop_steering:isolation") not in html
+
+
+def test_coordinator_menu_shows_the_isolation_watch(client, superuser):
+    client.force_login(superuser)
+    html = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert reverse("wagtail_bippop_steering:isolation") in html
