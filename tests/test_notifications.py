@@ -445,3 +445,19 @@ def test_console_and_file_sms_backends(tmp_path, capsys):
     files = sorted(tmp_path.iterdir())
     assert len(files) == 2
     assert files[0].read_text(encoding="utf-8") == "To: +33612345678\n\nBonjour"
+
+
+def test_admin_dashboard_shows_recent_worries_of_own_territory(
+    client, coordinator, other_coordinator, mission, make_visit
+):
+    visit = make_visit(mission=mission, worry=True, report="Elle tombe souvent.")
+    visit.reported_at = timezone.now()
+    visit.save()
+    client.force_login(coordinator)
+    dashboard = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "bippop-worries" in dashboard and "Jeanne Martin" in dashboard
+    worries = client.get(reverse("bippop_worries")).content.decode()
+    assert "Elle tombe souvent." in worries
+    client.force_login(other_coordinator)
+    assert "Jeanne Martin" not in client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "Elle tombe souvent." not in client.get(reverse("bippop_worries")).content.decode()

@@ -1,15 +1,20 @@
 """Admin wiring of messages: outbox, letters, worries, message texts, log labels."""
 
+import datetime
+
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, HelpPanel
+from wagtail.admin.ui.components import Component
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from ..models import Visit
 from ..models.outbox import MessageTemplate
-from ..roles import is_read_only
+from ..roles import is_read_only, territories_for_user
 from . import admin_views
 from .kinds import KINDS
 
@@ -107,3 +112,32 @@ def _kind_widget():
 
 
 register_snippet(MessageTemplateViewSet)
+
+
+class RecentWorriesPanel(Component):
+    """On the admin dashboard: the worries raised in the last days, for the user's territories."""
+
+    name = "bippop_worries"
+    template_name = "wagtail_bippop/letters/worries_panel.html"
+    order = 90
+    days = 14
+
+    def get_context_data(self, parent_context):
+        request = parent_context["request"]
+        since = timezone.now() - datetime.timedelta(days=self.days)
+        worries = (
+            Visit.objects.filter(
+                worry=True,
+                reported_at__gte=since,
+                mission__request__territory__in=territories_for_user(request.user),
+            )
+            .select_related("mission__volunteer", "mission__request__beneficiary")
+            .order_by("-reported_at")[:10]
+        )
+        return {"worries": list(worries), "all_url": reverse("bippop_worries")}
+
+
+@hooks.register("construct_homepage_panels")
+def add_worries_panel(request, panels):
+    if not is_read_only(request.user):
+        panels.append(RecentWorriesPanel())
