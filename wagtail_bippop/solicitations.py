@@ -163,7 +163,9 @@ def solicit(help_request, volunteers, *, user):
     with transaction.atomic():
         locked = HelpRequest.objects.select_for_update().get(pk=help_request.pk)
         if locked.status not in SOLICITABLE_STATUSES:
-            raise ValidationError(_("This request is not looking for a volunteer."))
+            raise ValidationError(
+                _("This request is not looking for a volunteer."), code="not_searching"
+            )
         if locked.status != RequestStatus.SEARCHING:
             locked.move_to(RequestStatus.SEARCHING)
             locked.save(update_fields=["status", "first_contact_at"])
