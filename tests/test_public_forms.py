@@ -256,6 +256,17 @@ def test_forged_submission_key_still_records_the_request(client, help_url, terri
     assert HelpRequest.objects.count() == 1
 
 
+def test_a_form_sent_without_key_gets_one_kept_across_errors(client, help_url, territory):
+    response = client.post(help_url, help_data(territory, submission_key="", phone="12"))
+    key = response.context["form"]["submission_key"].value()
+    assert uuid.UUID(key)
+    assert f'value="{key}"' in response.content.decode()
+    corrected = help_data(territory, submission_key=key)
+    client.post(help_url, corrected)
+    client.post(help_url, corrected)
+    assert HelpRequest.objects.count() == 1
+
+
 def test_replayed_post_creates_one_request(client, help_url, territory):
     data = help_data(territory)
     first = client.post(help_url, data)

@@ -48,6 +48,13 @@ def parse_slots(values):
     return pairs
 
 
+def _parse_key(value):
+    try:
+        return uuid.UUID(str(value or ""))
+    except ValueError:
+        return None
+
+
 def required_message(text):
     return {"required": text}
 
@@ -72,6 +79,10 @@ class PublicForm(forms.Form):
         self.territory = territory
         if not self.is_bound:
             self.initial.setdefault("submission_key", uuid.uuid4())
+        elif not _parse_key(self.data.get("submission_key")):
+            # Keep one key across the error round-trips of this visit, even without one sent.
+            self.data = self.data.copy()
+            self.data["submission_key"] = str(uuid.uuid4())
         for name in self.territory_fields:
             self.fields[name].queryset = self.fields[name].queryset.filter(territory=territory)
 
@@ -82,11 +93,8 @@ class PublicForm(forms.Form):
         return bool(self.data.get(HONEYPOT_FIELD, "").strip())
 
     def get_submission_key(self):
-        # A missing or forged key must not stop a genuine person: a fresh one is used.
-        try:
-            return uuid.UUID(self.cleaned_data.get("submission_key") or "")
-        except ValueError:
-            return uuid.uuid4()
+        # A missing or forged key must not stop a genuine person: a fresh one was given.
+        return _parse_key(self.data.get("submission_key")) or uuid.uuid4()
 
     def clean_phone_field(self, name, *, required):
         value = self.cleaned_data.get(name, "")
@@ -156,6 +164,7 @@ class HelpRequestForm(ContactFieldsMixin, PublicForm):
         ],
         initial=RequesterKind.SELF,
         widget=forms.RadioSelect,
+        error_messages=required_message(_("Say who is filling in this form.")),
     )
     requester_name = forms.CharField(
         label=_("Your name"),
@@ -184,6 +193,7 @@ class HelpRequestForm(ContactFieldsMixin, PublicForm):
         choices=Recurrence.choices,
         initial=Recurrence.ONE_OFF,
         widget=forms.RadioSelect,
+        error_messages=required_message(_("Choose how often help is wanted.")),
     )
     wanted_slots = forms.MultipleChoiceField(
         label=_("Which days and times suit the person?"),
