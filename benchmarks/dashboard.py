@@ -29,7 +29,6 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from wagtail.models import Site  # noqa: E402
 
@@ -196,7 +195,13 @@ def main():
         response = client.get(url, params)
         assert response.status_code == 200, response.status_code
 
-    with CaptureQueriesContext(connection) as queries:
+    queries = []
+
+    def count_query(execute, sql, params, many, context):
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count_query):
         metrics.dashboard_figures(period, isolation_days=21)
     in_period = metrics.visit_totals(period)["visits"]
     baseline = timed(lambda: raw_group_by(territory, period.start_at, period.end_at), args.runs)

@@ -366,7 +366,7 @@ def test_home_panel_and_menu(client, make_staff, groups, dataset, territory):
     assert reverse("wagtail_bippop_steering:isolation") not in html
 
 
-def test_coordinator_menu_shows_the_isolation_watch(client, superuser):
+def test_coordinator_menu_shows_the_isolation_watch(client, superuser, territory):
     client.force_login(superuser)
     html = client.get(reverse("wagtailadmin_home")).content.decode()
     assert reverse("wagtail_bippop_steering:isolation") in html

@@ -9,6 +9,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import (
     Count,
@@ -91,7 +92,10 @@ def median(queryset, expression):
     """
     values = queryset.annotate(_m=expression).filter(_m__isnull=False)
     if connection.vendor == "postgresql":
-        sql, params = values.order_by().values("_m").query.sql_with_params()
+        try:
+            sql, params = values.order_by().values("_m").query.sql_with_params()
+        except EmptyResultSet:
+            return None
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY _m) FROM ({sql}) AS sub",
