@@ -120,3 +120,60 @@ def test_request_list_shows_the_next_visit(client, coordinator, records):
     (request,) = response.context["object_list"]
     assert request.next_visit == records["bippop_visits"].starts_at
     assert str(records["bippop_beneficiaries"]) in response.content.decode()
+
+
+def test_mission_created_by_hand_gets_its_weekly_visits_planned(
+    client, coordinator, make_request, make_volunteer
+):
+    request = make_request()
+    volunteer = make_volunteer()
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("bippop_missions:add"),
+        {
+            "request": request.pk,
+            "volunteer": volunteer.pk,
+            "recurrence": "weekly",
+            "start_date": timezone.localdate().isoformat(),
+            "usual_time": "14:00",
+            "usual_duration_minutes": "60",
+        },
+    )
+    assert response.status_code == 302
+    mission = request.missions.get()
+    days = [
+        timezone.localdate(start) for start in mission.visits.values_list("starts_at", flat=True)
+    ]
+    assert len(days) >= 2
+    assert all((b - a).days == 7 for a, b in zip(days, days[1:], strict=False))
+
+
+def test_plan_button_adds_missing_visits(client, coordinator, make_mission):
+    mission = make_mission(recurrence="weekly", start_date=timezone.localdate())
+    assert not mission.visits.exists()
+    client.force_login(coordinator)
+    url = reverse("wagtail_bippop_coordinator:end_mission", args=[mission.pk])
+    client.post(url, {"plan": "1"})
+    assert mission.visits.count() >= 2
+
+
+@pytest.mark.parametrize(
+    "namespace", ["bippop_requests", "bippop_beneficiaries", "bippop_volunteers", "bippop_missions"]
+)
+def test_list_query_count_does_not_grow_with_data(
+    client, coordinator, make_visit, service, namespace, django_assert_max_num_queries
+):
+    def add_rows(count):
+        for _ in range(count):
+            visit = make_visit(status="done", duration_minutes=30)
+            visit.mission.request.services.add(service)
+
+    add_rows(2)
+    client.force_login(coordinator)
+    url = reverse(f"{namespace}:index")
+    client.get(url)  # warm the per-process caches
+    with django_assert_max_num_queries(100) as few:
+        client.get(url)
+    add_rows(12)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(url)

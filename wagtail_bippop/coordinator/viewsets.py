@@ -15,6 +15,7 @@ from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.admin.viewsets.model import ModelViewSet, ViewSetGroup
 from wagtail.admin.widgets.button import HeaderButton
 
+from .. import scheduling
 from ..models import (
     OPEN_STATUSES,
     Area,
@@ -462,8 +463,17 @@ class MissionIndexView(views.ScopedIndexView):
         )
 
 
+class MissionCreateView(views.ScopedCreateView):
+    def save_instance(self):
+        mission = super().save_instance()
+        # A mission set up by hand gets its visits planned at once, like an accepted one.
+        scheduling.plan_visits(mission, user=self.request.user)
+        return mission
+
+
 class MissionViewSet(ScopedModelViewSet):
     model = Mission
+    add_view_class = MissionCreateView
     name = "bippop_missions"
     icon = "link"
     menu_label = _("Missions")
@@ -528,9 +538,9 @@ class MissionViewSet(ScopedModelViewSet):
             )
         ]
         if instance.status == MissionStatus.ACTIVE:
-            actions.append(
-                (_("End the mission"), coordinator_url("end_mission", instance.pk), "cross")
-            )
+            url = coordinator_url("end_mission", instance.pk)
+            actions.append((_("Plan the next visits"), f"{url}#plan", "date"))
+            actions.append((_("End the mission"), url, "cross"))
         return actions
 
 

@@ -123,7 +123,7 @@ class MissionActionView(CoordinatorView):
     header_icon = "link"
 
     def get_page_title(self):
-        return _("End the mission")
+        return _("Visits and end of the mission")
 
     def get_page_subtitle(self):
         return str(self.mission)
