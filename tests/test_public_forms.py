@@ -373,3 +373,47 @@ def test_volunteer_organisation_must_be_a_partner_of_this_territory(
 def test_volunteer_radius_is_bounded(client, signup_url, territory, radius):
     response = client.post(signup_url, signup_data(territory, mobility_radius_km=radius))
     assert "mobility_radius_km" in response.context["form"].errors
+
+
+# --- messages and audit trail -------------------------------------------------------------
+
+
+def test_messages_say_what_happens_next_and_carry_no_contact_details(client, help_url, territory):
+    client.post(help_url, help_data(territory))
+    request = HelpRequest.objects.get()
+    by_recipient = {message.to[0]: message for message in mail.outbox}
+    acknowledgement = by_recipient["jeanne@example.org"]
+    # Messages are written in the site's language: check the values, not the wording.
+    assert " 3 " in acknowledgement.body  # the call-back delay
+    assert "03 44 00 00 10" in acknowledgement.body
+    assert request.reference in acknowledgement.body
+    assert acknowledgement.reply_to == ["ccas@bellerive.example"]
+    coordinator = by_recipient["ccas@bellerive.example"]
+    assert request.reference in coordinator.subject
+    for private in ("+33612345678", "06 12 34 56 78", "3 rue des Lilas", "Martin"):
+        assert private not in coordinator.body
+
+
+def test_coordinators_of_the_territory_are_notified(
+    client, help_url, territory, other_territory, make_staff
+):
+    from wagtail_bippop.roles import COORDINATOR_GROUP
+
+    make_staff("ours", territories=[territory], group=COORDINATOR_GROUP)
+    make_staff("theirs", territories=[other_territory], group=COORDINATOR_GROUP)
+    client.post(help_url, help_data(territory, email=""))
+    assert sorted(address for message in mail.outbox for address in message.to) == [
+        "ccas@bellerive.example",
+        "ours@example.org",
+    ]
+
+
+def test_audit_actions_have_readable_labels():
+    from wagtail.log_actions import registry
+
+    assert registry.get_action_label("wagtail_bippop.request_received_online") == (
+        "Help request received online"
+    )
+    assert registry.get_action_label("wagtail_bippop.volunteer_signed_up") == (
+        "Volunteer signed up online"
+    )

@@ -7,7 +7,6 @@ Views stay thin: they validate the form, then call ``submit_help_request`` or
 import hashlib
 import logging
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -26,7 +25,7 @@ from ..models import (
     VettingStage,
     Volunteer,
 )
-from ..roles import COORDINATOR_GROUP
+from ..notifications.recipients import coordinator_emails
 from .forms import parse_slots
 from .models import VolunteerSignupReceipt
 
@@ -43,21 +42,11 @@ def notice_version(solidarity_settings):
 
 
 def coordinator_addresses(territory, solidarity_settings):
-    """The section's e-mail address and the coordinators working for ``territory``."""
-    staff = (
-        get_user_model()
-        .objects.filter(
-            is_active=True,
-            groups__name=COORDINATOR_GROUP,
-            bippop_territory_access__territory=territory,
-        )
-        .exclude(email="")
-        .values_list("email", flat=True)
-    )
-    addresses = set(staff)
+    """The coordinators working for ``territory``, and the section's own address."""
+    addresses = coordinator_emails(territory)
     if solidarity_settings.coordinator_email:
-        addresses.add(solidarity_settings.coordinator_email)
-    return sorted(addresses)
+        addresses.append(solidarity_settings.coordinator_email)
+    return addresses
 
 
 def apply_model_errors(form, error):
@@ -67,7 +56,7 @@ def apply_model_errors(form, error):
 
 
 def _send_safely(kind, **kwargs):
-    # The record is stored: a mail server failure must not turn the confirmation into a 500.
+    # The record is stored: a failing message must not turn the confirmation into a 500.
     try:
         notifications.send(kind, **kwargs)
     except Exception:
@@ -147,6 +136,7 @@ def submit_help_request(form, *, territory, solidarity_settings):
             "request_received",
             to=coordinator_addresses(territory, solidarity_settings),
             context=context,
+            territory=territory,
         )
         if form.cleaned_data["email"]:
             _send_safely(
@@ -154,6 +144,7 @@ def submit_help_request(form, *, territory, solidarity_settings):
                 to=[form.cleaned_data["email"]],
                 context=context,
                 reply_to=solidarity_settings.coordinator_email or None,
+                territory=territory,
             )
     return {"reference": request.reference, "email": bool(form.cleaned_data["email"])}
 
@@ -236,11 +227,13 @@ def submit_volunteer_signup(form, *, territory, solidarity_settings):
             "volunteer_signup",
             to=coordinator_addresses(territory, solidarity_settings),
             context=context,
+            territory=territory,
         )
         _send_safely(
             "volunteer_welcome",
             to=[volunteer.email],
             context=context,
             reply_to=solidarity_settings.coordinator_email or None,
+            territory=territory,
         )
     return {"reference": "", "email": True}
