@@ -14,6 +14,7 @@ from wagtail_bippop.models import (
     SolidaritySettings,
     Territory,
     VolunteerSignupPage,
+    VolunteerSpacePage,
 )
 
 TOWN = "Bellerive-sur-Aronde"
@@ -128,6 +129,9 @@ class Command(BaseCommand):
             )
         )
         index.add_child(instance=DirectoryPage(title="Annuaire solidaire", slug="annuaire"))
+        index.add_child(
+            instance=VolunteerSpacePage(title="Espace bénévole", slug="espace-benevole")
+        )
         settings = SolidaritySettings.for_site(site)
         settings.platform_name = "Bellerive Solidaire"
         settings.coordinator_phone = "03 44 00 00 10"
