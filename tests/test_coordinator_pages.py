@@ -177,3 +177,23 @@ def test_list_query_count_does_not_grow_with_data(
     add_rows(12)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url)
+
+
+def test_person_added_through_the_form_records_who_created_it(client, coordinator, territory):
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("bippop_beneficiaries:add"),
+        {
+            "territory": territory.pk,
+            "first_name": "Lucienne",
+            "last_name": "Petit",
+            "phone": "06 10 20 30 40",
+            "preferred_channel": "phone",
+            "fallback_channel": "letter",
+            "status": "active",
+            "lives_alone": "",
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    person = territory.beneficiaries.get(last_name="Petit")
+    assert person.created_by == coordinator and person.phone == "+33610203040"

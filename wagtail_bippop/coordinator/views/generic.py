@@ -77,6 +77,13 @@ class ScopedIndexView(ScopedListingMixin, generic.IndexView):
 class ScopedCreateView(generic.CreateView):
     """Creation is scoped through the form: only the user's territories can be chosen."""
 
+    def save_instance(self):
+        instance = self.form.instance
+        # Records that say who created them are stamped with the coordinator.
+        if hasattr(instance, "created_by_id") and instance.created_by_id is None:
+            instance.created_by = self.request.user
+        return super().save_instance()
+
 
 class ScopedEditView(ObjectActionsMixin, ScopedObjectMixin, generic.EditView):
     pass
