@@ -128,7 +128,8 @@ def test_other_territories_campaigns_are_404(client, coordinator, other_territor
 
 def test_register_permission_is_required(client, make_staff, territory, register):
     Group.objects.get_or_create(name=COORDINATOR_GROUP)
-    user = make_staff("coord2", territories=[territory], group=COORDINATOR_GROUP)
+    # Staff of the territory outside the coordinators' group: no register permission.
+    user = make_staff("staff2", territories=[territory])
     client.force_login(user)
     response = client.get(reverse("wagtail_bippop_steering:campaigns"))
     # Without the register's own permission: refused, back to the admin home.
