@@ -81,8 +81,9 @@ def make_volunteer(territory):
             fields.setdefault("honourability_compatible", True)
         volunteer = Volunteer(**fields)
         volunteer.full_clean()
-        volunteer.save()
         volunteer.services.set(services)
+        # Parental many-to-many values reach the database on save.
+        volunteer.save()
         return volunteer
 
     return make
@@ -94,8 +95,8 @@ def make_request(territory, make_beneficiary):
         fields.setdefault("territory", territory)
         fields.setdefault("channel", IntakeChannel.PHONE)
         request = HelpRequest(beneficiary=beneficiary or make_beneficiary(), **fields)
-        request.save()
         request.services.set(services)
+        request.save()
         return request
 
     return make

@@ -337,3 +337,10 @@ def test_visit_planned_once_per_slot(make_visit):
             mission=visit.mission, starts_at=visit.starts_at, ends_at=visit.ends_at
         )
     )
+
+
+def test_fixtures_store_services(make_volunteer, make_request, service):
+    volunteer = make_volunteer(services=[service])
+    request = make_request(services=[service])
+    assert Volunteer.objects.filter(pk=volunteer.pk, services=service).exists()
+    assert HelpRequest.objects.filter(pk=request.pk, services=service).exists()

@@ -69,6 +69,8 @@ class Mission(models.Model):
         verbose_name = _("mission")
         verbose_name_plural = _("missions")
         ordering = ["-created_at"]
+        # Matching counts each volunteer's missions in progress against their cap.
+        indexes = [models.Index(fields=["status", "volunteer"], name="bippop_mission_load")]
         constraints = [
             # The first acceptance wins: a request has one active mission at most, which
             # also means at most one active mission per volunteer and request.

@@ -343,6 +343,8 @@ class AvailabilitySlot(WeeklySlot):
     class Meta(WeeklySlot.Meta):
         verbose_name = _("availability")
         verbose_name_plural = _("availabilities")
+        # Matching looks volunteers up by the wanted half-days.
+        indexes = [models.Index(fields=["weekday", "period"], name="bippop_availability_slot")]
         constraints = [
             models.UniqueConstraint(
                 fields=["volunteer", "weekday", "period"], name="bippop_availability_unique"
