@@ -236,6 +236,16 @@ def test_loneliness_change(dataset, period):
     assert change["satisfied_share"] == pytest.approx(2 / 3)
 
 
+def test_loneliness_due(dataset, period, settings):
+    # Measured up to the end of June: Alice in May, Bruno in June, Chantal in February,
+    # Denis in June.
+    assert metrics.loneliness_due(period, months=6) == 0
+    assert metrics.loneliness_due(period, months=3) == 1  # Chantal
+    settings.BIPPOP_LONELINESS_EVERY_MONTHS = 3
+    assert metrics.dashboard_figures(period, isolation_days=21)["loneliness_due"] == 1
+    assert metrics.months_before(datetime.date(2026, 3, 31), 4) == datetime.date(2025, 11, 28)
+
+
 def test_isolation_count(dataset, territory):
     # Alice (last visit in March), Chantal (July) and Denis (never) are without contact.
     assert metrics.isolation_count([territory.pk], 21) == 3
@@ -273,7 +283,7 @@ def test_read_only_role_sees_small_counts_masked(client, make_staff, groups, dat
     assert key["rows"][0]["cells"][1] == "< 5"  # 3 people helped
     assert key["rows"][4]["cells"][1] == "4"  # visits are not people
     # Three people measured: no median, no share, nothing that could single one out.
-    assert [row["cells"][1] for row in impact["rows"]] == ["< 5"] * 5
+    assert [row["cells"][1] for row in impact["rows"]] == ["< 5"] * 5 + ["0"]
     service = response.context["tables"][3]
     assert all(row["bar"] is None for row in service["rows"])
     export = _get(client, start=START, end=END, export="csv", table="key-figures")

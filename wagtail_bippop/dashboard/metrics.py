@@ -319,6 +319,28 @@ def loneliness_change(period):
     return result
 
 
+def months_before(day, months):
+    years, month = divmod(day.month - 1 - months, 12)
+    return day.replace(year=day.year + years, month=month + 1, day=min(day.day, 28))
+
+
+def loneliness_due(period, months=None):
+    """Followed people with no loneliness measure in the ``months`` before the period's end."""
+    months = months or bippop_settings.LONELINESS_EVERY_MONTHS
+    recent = LonelinessAssessment.objects.filter(
+        beneficiary=OuterRef("pk"),
+        taken_on__gt=months_before(period.end, months),
+        taken_on__lte=period.end,
+    )
+    return (
+        Beneficiary.objects.filter(
+            territory_id__in=period.territory_ids, status=BeneficiaryStatus.ACTIVE
+        )
+        .exclude(Exists(recent))
+        .count()
+    )
+
+
 def dashboard_figures(period, *, isolation_days):
     return {
         "visits": visit_totals(period),
@@ -330,4 +352,5 @@ def dashboard_figures(period, *, isolation_days):
         "by_channel": by_channel(period),
         "isolated": isolation_count(period.territory_ids, isolation_days),
         "loneliness": loneliness_change(period),
+        "loneliness_due": loneliness_due(period),
     }

@@ -16,6 +16,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ..conf import bippop_settings
+
 PEOPLE = "people"
 COUNT = "count"
 HOURS = "hours"
@@ -281,6 +283,13 @@ def build_tables(figures, *, hour_value):
             [
                 Cell(_("Share satisfied with the help received")),
                 Cell(loneliness["satisfied_share"], SHARE, base=loneliness["satisfaction_answers"]),
+            ],
+            [
+                Cell(
+                    _("People due for a measure (none in the last %(n)s months)")
+                    % {"n": bippop_settings.LONELINESS_EVERY_MONTHS}
+                ),
+                Cell(figures["loneliness_due"], PEOPLE),
             ],
         ],
     )
