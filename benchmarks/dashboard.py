@@ -221,8 +221,17 @@ def main():
         "|---|---:|---:|",
         *(f"| {name} | {ms:.0f} | {ratio:.1f}× |" for name, ms, ratio in rows),
         "",
-        f"Target: whole-territory dashboard under 500 ms — "
-        f"{'met' if whole < 500 else 'not met'} ({whole:.0f} ms).",
+        f"Target: whole-territory dashboard under 500 ms: "
+        f"**{'met' if whole < 500 else 'NOT met'}** ({whole:.0f} ms).",
+        "",
+        "Data: one territory, 20,000 people, 2,000 volunteers, 40,000 requests and missions, "
+        "visits every 63 seconds over two years (90 % done), calls and loneliness measures. "
+        "The page runs a fixed number of aggregate queries (breakdowns by month, service, area "
+        "and channel, medians with `percentile_cont`, retention, isolation, loneliness), each "
+        "reading the period's visits once, so it costs about as many raw GROUP BY scans as it "
+        "has tables. Going under 500 ms would need a daily roll-up table maintained as visits "
+        "are reported, not a faster query. Wall-clock from Python on a shared 2-core machine "
+        f"(load average {os.getloadavg()[0]:.1f}): compare the ratios, not the milliseconds.",
     ]
     print("\n".join(lines))
     if args.write:
@@ -237,7 +246,7 @@ def write_section(lines):
             START_MARK,
             "## Steering dashboard (1,000,000 visits, PostgreSQL)",
             "",
-            "`DATABASE_URL=postgres://… python benchmarks/dashboard.py --write`",
+            "Command: `DATABASE_URL=postgres://… python benchmarks/dashboard.py --write`",
             "",
             *lines,
             END_MARK,
