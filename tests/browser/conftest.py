@@ -10,6 +10,7 @@ Reuse them in any browser test under ``tests/browser/``:
 * ``live_site``: the live server's address, with a default Wagtail ``Site`` and a home page
   (rebuilt when a previous transactional test flushed the database). Use
   ``live_site.url(page)`` to get a page's absolute address.
+* ``live_territory``: a territory of that site (its default service catalogue included).
 * ``section_tree``: a SolidarityIndexPage and its three children (help request, volunteer
   sign-up, directory) under the home page, with the section's site settings filled in.
 * ``axe_check(page)``: runs axe-core with the WCAG 2.1 A/AA tags and fails with a readable
@@ -17,7 +18,9 @@ Reuse them in any browser test under ``tests/browser/``:
 * ``tab_to(page, selector)``: presses Tab until ``selector`` has the focus (keyboard-only tests).
 
 Mark tests ``@pytest.mark.browser``. They use ``live_server``, so the database is
-transactional: create the data each test needs inside the test.
+transactional and flushed after each test (migration data included): create the data each
+test needs inside the test, and prefer ``live_territory`` to the shared ``territory`` fixture,
+whose ``site`` fixture expects the default Site made by migrations.
 """
 
 import os
