@@ -43,3 +43,10 @@ def get_scoped(queryset, user, *, territory_field="territory", **lookup):
     if obj is None:
         raise Http404
     return obj
+
+
+class BreadcrumbsMixin:
+    """Admin pages of the steering part: "Home > <page title>" above the page."""
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]

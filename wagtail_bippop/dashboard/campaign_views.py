@@ -14,8 +14,9 @@ from wagtail.log_actions import log
 from ..conf import bippop_settings
 from ..models import CallStatus, Campaign, CampaignCall
 from ..models.register import CampaignKind
+from ..phones import display_phone
 from . import campaigns
-from .access import get_scoped, require_register_access
+from .access import BreadcrumbsMixin, get_scoped, require_register_access
 from .tables import TEXT, Cell, Table, export_response
 
 REFRESH_SECONDS = 60
@@ -52,7 +53,7 @@ class CloseForm(forms.Form):
     )
 
 
-class CampaignIndexView(WagtailAdminTemplateMixin, TemplateView):
+class CampaignIndexView(BreadcrumbsMixin, WagtailAdminTemplateMixin, TemplateView):
     template_name = "wagtail_bippop/register/campaign_index.html"
     page_title = gettext_lazy("Call campaigns")
     header_icon = "mail"
@@ -89,7 +90,7 @@ def _campaign(request, pk):
     return get_scoped(Campaign.objects.select_related("territory"), request.user, pk=pk)
 
 
-class CampaignView(WagtailAdminTemplateMixin, TemplateView):
+class CampaignView(BreadcrumbsMixin, WagtailAdminTemplateMixin, TemplateView):
     template_name = "wagtail_bippop/register/campaign.html"
     header_icon = "mail"
 
@@ -106,6 +107,10 @@ class CampaignView(WagtailAdminTemplateMixin, TemplateView):
             calls = campaigns.calls_to_make(
                 self.campaign, caller=request.user if show == "mine" else None
             )
+        calls = list(calls)
+        for call in calls:
+            call.entry.phone_display = display_phone(call.entry.phone)
+            call.entry.emergency_phone_display = display_phone(call.entry.emergency_phone)
         return self.render_to_response(
             self.get_context_data(
                 campaign=self.campaign,

@@ -16,8 +16,15 @@ from wagtail.log_actions import log
 
 from ..conf import bippop_settings
 from ..models import Beneficiary, ContactKind, ContactLog, SolidaritySettings
+from ..phones import display_phone
 from . import metrics
-from .access import get_scoped, require_person_access, small_cell_threshold, visible_territories
+from .access import (
+    BreadcrumbsMixin,
+    get_scoped,
+    require_person_access,
+    small_cell_threshold,
+    visible_territories,
+)
 from .tables import build_tables, export_response
 
 
@@ -62,7 +69,7 @@ def isolation_days(request, territories):
     return SolidaritySettings.for_request(request).isolation_days
 
 
-class DashboardView(WagtailAdminTemplateMixin, TemplateView):
+class DashboardView(BreadcrumbsMixin, WagtailAdminTemplateMixin, TemplateView):
     template_name = "wagtail_bippop/dashboard/dashboard.html"
     page_title = gettext_lazy("Dashboard")
     header_icon = "site"
@@ -123,7 +130,7 @@ def record_call(beneficiary, user, *, reached=True, summary=""):
     return contact
 
 
-class IsolationWatchView(WagtailAdminTemplateMixin, TemplateView):
+class IsolationWatchView(BreadcrumbsMixin, WagtailAdminTemplateMixin, TemplateView):
     template_name = "wagtail_bippop/dashboard/isolation.html"
     page_title = gettext_lazy("Isolation watch")
     header_icon = "warning"
@@ -139,6 +146,7 @@ class IsolationWatchView(WagtailAdminTemplateMixin, TemplateView):
         for person in rows:
             person.days_without_contact = (now - person.last_contact_at).days
             person.last_contact = _last_contact(person)
+            person.phone_display = display_phone(person.phone)
         return super().get_context_data(
             people=rows, total=total, days=days, form=LogCallForm(initial={"reached": True})
         )
