@@ -86,10 +86,10 @@ def record_request(
         **(request_fields or {}),
     )
     request.full_clean(exclude=["services", "reference", "submission_key"])
-    request.save()
+    # Parental relations (services, wanted slots) are written by save(), with the request.
     request.services.set(services)
-    WantedSlot.objects.bulk_create(
-        [WantedSlot(request=request, weekday=day, period=period) for day, period in wanted_slots],
-        ignore_conflicts=True,
-    )
+    request.wanted_slots = [
+        WantedSlot(weekday=day, period=period) for day, period in dict.fromkeys(wanted_slots)
+    ]
+    request.save()
     return IntakeResult(request, beneficiary, created)
