@@ -65,6 +65,10 @@ class RegisterRequestForm(forms.ModelForm):
         }
         for name, value in autocomplete.items():
             self.fields[name].widget.attrs["autocomplete"] = value
+        for name in ("requested_by", "category"):
+            # Radio buttons: no empty "---------" choice.
+            field = self.fields[name]
+            field.choices = [choice for choice in field.choices if choice[0]]
         if not self.is_bound:
             self.initial["submission_key"] = uuid.uuid4()
 
