@@ -184,3 +184,13 @@ def test_request_list_query_count_does_not_grow(
         make_request(services=[service])
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(reverse("bippop_requests:index"))
+
+
+def test_filter_choices_list_only_own_territorys_areas(client, coordinator, area, other_territory):
+    from wagtail_bippop.models import Area
+
+    foreign = Area.objects.create(territory=other_territory, name="Quartier voisin")
+    client.force_login(coordinator)
+    response = client.get(reverse("bippop_volunteers:index"))
+    choices = list(response.context["filters"].form.fields["area"].queryset)
+    assert area in choices and foreign not in choices
