@@ -194,12 +194,3 @@ def test_filter_choices_list_only_own_territorys_areas(client, coordinator, area
     response = client.get(reverse("bippop_volunteers:index"))
     choices = list(response.context["filters"].form.fields["area"].queryset)
     assert area in choices and foreign not in choices
-
-
-def test_site_history_report_hidden_from_coordinators(client, make_staff, territory, superuser):
-    from wagtail_bippop.roles import COORDINATOR_GROUP
-
-    client.force_login(make_staff("claire", territories=[territory], group=COORDINATOR_GROUP))
-    assert b"site-history" not in client.get("/admin/").content
-    client.force_login(superuser)
-    assert b"reports/site-history" in client.get("/admin/").content

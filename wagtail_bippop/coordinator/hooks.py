@@ -27,10 +27,3 @@ def register_urls():
 
 
 hooks.register("register_log_actions", log_actions.register)
-
-
-@hooks.register("construct_reports_menu")
-def hide_site_history_from_staff(request, menu_items):
-    # Wagtail's site-wide history is not scoped by territory: only superusers see it.
-    if not request.user.is_superuser:
-        menu_items[:] = [item for item in menu_items if item.name != "site-history"]
