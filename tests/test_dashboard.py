@@ -243,7 +243,9 @@ def test_loneliness_due(dataset, period, settings):
     assert metrics.loneliness_due(period, months=3) == 1  # Chantal
     settings.BIPPOP_LONELINESS_EVERY_MONTHS = 3
     assert metrics.dashboard_figures(period, isolation_days=21)["loneliness_due"] == 1
-    assert metrics.months_before(datetime.date(2026, 3, 31), 4) == datetime.date(2025, 11, 28)
+    assert metrics.months_before(datetime.date(2026, 3, 31), 4) == datetime.date(2025, 11, 30)
+    assert metrics.months_before(datetime.date(2028, 2, 29), 12) == datetime.date(2027, 2, 28)
+    assert metrics.months_before(datetime.date(2026, 1, 15), 1) == datetime.date(2025, 12, 15)
 
 
 def test_isolation_count(dataset, territory):

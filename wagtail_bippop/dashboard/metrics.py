@@ -6,6 +6,7 @@ database by position in an ordered list, never by loading rows into Python.
 """
 
 import datetime
+from calendar import monthrange
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -320,8 +321,10 @@ def loneliness_change(period):
 
 
 def months_before(day, months):
+    """The same day ``months`` months earlier, or that month's last day (31 March → 28 Feb)."""
     years, month = divmod(day.month - 1 - months, 12)
-    return day.replace(year=day.year + years, month=month + 1, day=min(day.day, 28))
+    year, month = day.year + years, month + 1
+    return day.replace(year=year, month=month, day=min(day.day, monthrange(year, month)[1]))
 
 
 def loneliness_due(period, months=None):

@@ -58,7 +58,7 @@ class PeriodForm(forms.Form):
 def default_period():
     """The last twelve months, today included."""
     today = timezone.localdate()
-    return today.replace(year=today.year - 1) + datetime.timedelta(days=1), today
+    return metrics.months_before(today, 12) + datetime.timedelta(days=1), today
 
 
 def isolation_days(request, territories):
