@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (pytest fixtures imported from the browser suite are used as arguments)
 """The steering pages in a real Chromium: the dashboard passes axe, and a heatwave campaign
 can be worked through with JavaScript turned off."""
 
@@ -8,13 +7,6 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from tests.browser.conftest import (  # noqa: F401  (fixtures)
-    axe_check,
-    browser,
-    live_site,
-    live_territory,
-    page,
-)
 from wagtail_bippop.dashboard import campaigns
 from wagtail_bippop.models import (
     Beneficiary,

@@ -1,19 +1,9 @@
-# ruff: noqa: F811  (pytest fixtures imported from the browser suite are used as arguments)
 """The public register form in a real Chromium: accessible (axe, WCAG 2.1 AA), usable with
-the keyboard alone, at desktop and phone widths, without JavaScript."""
+the keyboard alone, at desktop and phone widths."""
 
 import pytest
 
-from tests.browser.conftest import (  # noqa: F401  (fixtures)
-    NARROW,
-    axe_check,
-    browser,
-    live_site,
-    live_territory,
-    page,
-    section_tree,
-    tab_to,
-)
+from tests.browser.conftest import NARROW
 from wagtail_bippop.models import RegisterEntry
 from wagtail_bippop.register_pages import RegisterPage
 
