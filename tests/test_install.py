@@ -33,6 +33,12 @@ TEMPLATES[0]["OPTIONS"]["context_processors"].append(
     "wagtail.contrib.settings.context_processors.settings"
 )
 BIPPOP_BASE_TEMPLATE = "base.html"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "sesame.backends.ModelBackend",
+]
+SESAME_MAX_AGE = 20 * 60
+SESAME_ONE_TIME = True
 LANGUAGE_CODE = "fr"
 """
 
