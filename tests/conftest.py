@@ -6,7 +6,7 @@ import itertools
 import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
-from wagtail.models import Page, Site
+from wagtail.models import Page
 
 from wagtail_bippop.models import (
     Area,
@@ -26,7 +26,10 @@ _counter = itertools.count(1)
 
 @pytest.fixture
 def site(db):
-    return Site.objects.get(is_default_site=True)
+    # Transactional tests flush the database, Site made by migrations included: rebuild it.
+    from tests.browser.section import ensure_default_site
+
+    return ensure_default_site()
 
 
 @pytest.fixture

@@ -409,8 +409,10 @@ def test_coordinators_of_the_territory_are_notified(
 
 
 def test_audit_actions_have_readable_labels():
+    from django.utils import translation
     from wagtail.log_actions import registry
 
+    translation.activate("en")
     assert registry.get_action_label("wagtail_bippop.request_received_online") == (
         "Help request received online"
     )

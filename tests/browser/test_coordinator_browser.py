@@ -3,23 +3,17 @@
 import pytest
 from django.contrib.auth import get_user_model
 
-from tests.browser.conftest import (  # noqa: F401  (fixtures shared with tests/browser)
-    browser,
-    live_site,
-    live_territory,
-    page,
-)
 from wagtail_bippop.models import Beneficiary, ContactLog, HelpRequest
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def admin_user(live_site):  # noqa: F811
+def admin_user(live_site):
     return get_user_model().objects.create_superuser("claire", "claire@example.org", "pw")
 
 
-def _log_in(page, base_url):  # noqa: F811
+def _log_in(page, base_url):
     page.goto(base_url + "/admin/login/")
     page.fill("#id_username", "claire")
     page.fill("#id_password", "pw")
