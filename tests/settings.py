@@ -27,7 +27,7 @@ else:
 # --- Volunteer space and messages ---
 # Messages run at once (default) and, for the worker tests, through django-tasks-db.
 TASKS = {
-    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "default": {"BACKEND": f"{TASKS_PACKAGE}.backends.immediate.ImmediateBackend"},
     "db": {"BACKEND": "django_tasks_db.DatabaseBackend"},
 }
 BIPPOP_SMS_BACKEND = "wagtail_bippop.notifications.sms.LocmemBackend"

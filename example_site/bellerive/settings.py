@@ -6,6 +6,8 @@ SQLite by default; set DATABASE_URL for PostgreSQL and REDIS_URL for a Redis cac
 import os
 from pathlib import Path
 
+import django
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "demo-only-not-secret-bellerive")
@@ -137,6 +139,8 @@ AUTHENTICATION_BACKENDS = [
 ]
 SESAME_MAX_AGE = 20 * 60
 SESAME_ONE_TIME = True
+# Django 6 ships django-tasks as django.tasks: task classes then come from there.
+TASKS_PACKAGE = "django.tasks" if django.VERSION >= (6, 0) else "django_tasks"
 # Messages are delivered by background tasks. The demo runs them at once; in production
 # set BIPPOP_TASKS=db and run `manage.py db_worker` (django-tasks-db) beside the site.
 TASKS = {
@@ -144,7 +148,7 @@ TASKS = {
         "BACKEND": (
             "django_tasks_db.DatabaseBackend"
             if os.environ.get("BIPPOP_TASKS") == "db"
-            else "django_tasks.backends.immediate.ImmediateBackend"
+            else f"{TASKS_PACKAGE}.backends.immediate.ImmediateBackend"
         )
     }
 }

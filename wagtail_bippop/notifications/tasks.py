@@ -4,7 +4,11 @@ The immediate backend runs them at once (demo); with django-tasks-db they run in
 ``db_worker`` process and a retry is enqueued for the time the backoff says.
 """
 
-from django_tasks import task
+try:
+    # Django 6 ships the same API; django-tasks-db then expects its Task class.
+    from django.tasks import task
+except ImportError:
+    from django_tasks import task
 
 
 @task()
