@@ -6,6 +6,7 @@
 import os
 
 from bellerive.settings import *  # noqa: F401,F403
+from bellerive.settings import TASKS_PACKAGE
 
 DEBUG = False
 SECRET_KEY = "tests-only"
