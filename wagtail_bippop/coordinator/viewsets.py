@@ -753,7 +753,7 @@ class IntakeViewSet(ViewSet):
 
 
 class SolidarityViewSetGroup(ViewSetGroup):
-    menu_label = _("Solidarité")
+    menu_label = _("Solidarity")
     menu_icon = "group"
     menu_order = 150
     items = (
