@@ -129,6 +129,9 @@ class SolidarityIndexPage(SolidarityIndexPageMixin, Page):
         "wagtail_bippop.DirectoryPage",
         "wagtail_bippop.VolunteerSpacePage",
         "wagtail_bippop.RegisterPage",
+        "wagtail_bippop.OffersBoardPage",
+        "wagtail_bippop.EventIndexPage",
+        "wagtail_bippop.PartnerJoinPage",
     ]
 
     class Meta:

@@ -1,12 +1,15 @@
 """The domain, one module per part: territory, catalogue, people, requests, missions."""
 
 # Page types live in their own module; importing them here registers them with the app.
+from ..events.pages import EventIndexPage, EventPage  # noqa: F401
+from ..offers.pages import OffersBoardPage  # noqa: F401
 from ..pages import (  # noqa: E402, F401
     DirectoryPage,
     HelpRequestPage,
     SolidarityIndexPage,
     VolunteerSignupPage,
 )
+from ..partners.pages import PartnerJoinPage  # noqa: F401
 from ..register_pages import RegisterPage  # noqa: F401
 from ..volunteer_space.pages import VolunteerSpacePage  # noqa: F401
 from .catalogue import (  # noqa: F401
@@ -28,6 +31,14 @@ from .missions import (  # noqa: F401
     Visit,
     VisitStatus,
 )
+from .offers import (  # noqa: F401
+    MAX_OFFER_PLACES,
+    Offer,
+    OfferParticipation,
+    OfferRecurrence,
+    OfferStatus,
+    ParticipationStatus,
+)
 from .outbox import (  # noqa: F401
     Channel,
     MessageTemplate,
@@ -35,6 +46,7 @@ from .outbox import (  # noqa: F401
     OutboxStatus,
     VolunteerPreferences,
 )
+from .partners import OrganisationRepresentative  # noqa: F401
 from .people import (  # noqa: F401
     Absence,
     AvailabilitySlot,

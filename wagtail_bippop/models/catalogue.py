@@ -120,6 +120,18 @@ class Organisation(models.Model):
         default=OrganisationStatus.APPROVED,
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Filled when a structure asks to join through the public form.
+    offers_summary = models.TextField(_("what it offers"), blank=True, max_length=2000)
+    charter_accepted_at = models.DateTimeField(_("charter accepted at"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("approved or rejected at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved or rejected by"),
+    )
 
     class Meta:
         verbose_name = _("partner organisation")

@@ -118,6 +118,15 @@ class HelpRequest(ClusterableModel):
         related_name="+",
         verbose_name=_("taken by"),
     )
+    event = models.ForeignKey(
+        "wagtail_bippop.EventPage",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="companion_requests",
+        verbose_name=_("event"),
+        help_text=_("When the request is for someone to go with the person to this event."),
+    )
     # Set by public forms: a replayed or double-clicked POST finds the same request.
     submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
