@@ -24,6 +24,13 @@ from wagtail_bippop.models import (
 _counter = itertools.count(1)
 
 
+def audit_log():
+    """The audit log entries of this app's models (people, requests, missions...)."""
+    from wagtail.models import ModelLogEntry
+
+    return ModelLogEntry.objects.all()
+
+
 @pytest.fixture
 def site(db):
     # Transactional tests flush the database, Site made by migrations included: rebuild it.

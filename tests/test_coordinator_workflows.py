@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.models import ModelLogEntry
 
+from tests.conftest import audit_log
 from wagtail_bippop.coordinator import vetting
 from wagtail_bippop.coordinator.log_actions import ACTIONS
 from wagtail_bippop.coordinator.timeline import build_timeline
@@ -72,7 +72,7 @@ def test_phone_intake_creates_person_request_and_oral_consent(
     consent = person.consents.get()
     assert consent.method == ConsentMethod.ORAL and consent.recorded_by == coordinator
     assert consent.recorded_at is not None
-    assert ModelLogEntry.objects.filter(action="wagtail_bippop.intake", user=coordinator).exists()
+    assert audit_log().filter(action="wagtail_bippop.intake", user=coordinator).exists()
 
 
 def test_intake_without_consent_records_nothing(client, coordinator, territory, service):
@@ -174,9 +174,7 @@ def test_vetting_pipeline_from_sign_up_to_co_optation(coordinator, make_voluntee
     assert volunteer.honourability_checked_by == coordinator
     assert volunteer.trainings.get().session == session
     assert volunteer.trained_at == session.date
-    logged = set(
-        ModelLogEntry.objects.filter(object_id=str(volunteer.pk)).values_list("action", flat=True)
-    )
+    logged = set(audit_log().filter(object_id=str(volunteer.pk)).values_list("action", flat=True))
     assert {f"wagtail_bippop.vetting.{name}" for name, _, _ in steps} <= logged
 
 
@@ -254,7 +252,7 @@ def test_reporting_a_visit_done_with_duration(client, coordinator, make_visit):
         75,
         coordinator,
     )
-    assert ModelLogEntry.objects.filter(action="wagtail_bippop.visit.done").exists()
+    assert audit_log().filter(action="wagtail_bippop.visit.done").exists()
     again = client.post(url, {"status": "missed"})
     assert again.status_code == 200
     visit.refresh_from_db()
@@ -329,7 +327,7 @@ def test_timeline_says_who_saw_the_person_last(
         },
     )
     assert person.contacts.filter(summary="Rappel", author=coordinator).exists()
-    assert ModelLogEntry.objects.filter(action="wagtail_bippop.contact.log").exists()
+    assert audit_log().filter(action="wagtail_bippop.contact.log").exists()
 
 
 def test_timeline_of_another_territorys_person_is_404(
@@ -397,4 +395,4 @@ def test_request_status_moves_only_along_its_lifecycle(client, coordinator, make
     client.post(url, {"status": "cancelled", "reason": "Plus besoin"})
     request.refresh_from_db()
     assert (request.status, request.close_reason) == ("cancelled", "Plus besoin")
-    assert ModelLogEntry.objects.filter(action="wagtail_bippop.request.status").count() == 2
+    assert audit_log().filter(action="wagtail_bippop.request.status").count() == 2

@@ -6,8 +6,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.models import ModelLogEntry
 
+from tests.conftest import audit_log
 from wagtail_bippop.dashboard.metrics import isolated_people
 from wagtail_bippop.models import Beneficiary, ContactKind, ContactLog, SolidaritySettings
 from wagtail_bippop.roles import COORDINATOR_GROUP, READ_ONLY_GROUP
@@ -84,7 +84,7 @@ def test_log_a_call_in_one_click(client, make_staff, people, territory):
         True,
         "Va bien",
     )
-    assert ModelLogEntry.objects.filter(action="wagtail_bippop.log_call").count() == 1
+    assert audit_log().filter(action="wagtail_bippop.log_call").count() == 1
     listed = client.get(reverse("wagtail_bippop_steering:isolation")).context["people"]
     assert daniel.pk not in [p.pk for p in listed]
 

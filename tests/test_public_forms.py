@@ -5,9 +5,9 @@ import uuid
 import pytest
 from django.core import mail
 from django.core.cache import cache
-from wagtail.models import ModelLogEntry
 
 from tests.browser.section import build_section
+from tests.conftest import audit_log
 from wagtail_bippop.models import (
     Beneficiary,
     ConsentPurpose,
@@ -122,9 +122,11 @@ def test_help_request_is_stored_with_consent_and_people_are_told(client, help_ur
     consent = ConsentRecord.objects.get(beneficiary=person)
     assert consent.purpose == ConsentPurpose.PROCESSING
     assert consent.notice_version
-    assert ModelLogEntry.objects.filter(
-        action="wagtail_bippop.request_received_online", object_id=str(request.pk)
-    ).exists()
+    assert (
+        audit_log()
+        .filter(action="wagtail_bippop.request_received_online", object_id=str(request.pk))
+        .exists()
+    )
     recipients = sorted(tuple(message.to) for message in mail.outbox)
     assert recipients == [("ccas@bellerive.example",), ("jeanne@example.org",)]
     for message in mail.outbox:
@@ -336,7 +338,7 @@ def test_volunteer_signup_creates_a_volunteer_to_vet(client, signup_url, territo
         ConsentPurpose.PROCESSING,
         ConsentPurpose.DIRECTORY,
     }
-    assert ModelLogEntry.objects.filter(action="wagtail_bippop.volunteer_signed_up").count() == 1
+    assert audit_log().filter(action="wagtail_bippop.volunteer_signed_up").count() == 1
     assert sorted(tuple(m.to) for m in mail.outbox) == [
         ("ccas@bellerive.example",),
         ("paul@example.org",),

@@ -7,8 +7,8 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.models import ModelLogEntry
 
+from tests.conftest import audit_log
 from wagtail_bippop.models import RegisterEntry, SolidarityIndexPage
 from wagtail_bippop.register_pages import RegisterPage
 from wagtail_bippop.roles import COORDINATOR_GROUP, READ_ONLY_GROUP
@@ -53,7 +53,7 @@ def test_public_request_is_stored_once_with_the_page_territory(client, register_
     assert entry.phone == "+33344123456"
     assert entry.acknowledged_at is None
     assert entry.acknowledgement_due == entry.received_at + datetime.timedelta(days=8)
-    assert ModelLogEntry.objects.filter(action="wagtail_bippop.register_request").count() == 1
+    assert audit_log().filter(action="wagtail_bippop.register_request").count() == 1
 
 
 def test_registration_needs_the_persons_agreement(client, register_page):
@@ -143,7 +143,7 @@ def test_coordinator_lists_and_acknowledges_own_entries_only(
     mine.refresh_from_db()
     assert mine.acknowledged_at is not None and mine.acknowledged_by == coordinator
     assert mine.acknowledgement_late  # ten days after the request
-    assert ModelLogEntry.objects.filter(action="wagtail_bippop.register_acknowledge").exists()
+    assert audit_log().filter(action="wagtail_bippop.register_acknowledge").exists()
 
 
 def test_coordinator_creates_an_entry_in_own_territory_only(

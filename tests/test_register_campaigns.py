@@ -6,8 +6,8 @@ import io
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
-from wagtail.models import ModelLogEntry
 
+from tests.conftest import audit_log
 from wagtail_bippop.dashboard import campaigns
 from wagtail_bippop.models import CallStatus, Campaign, RegisterEntry
 from wagtail_bippop.roles import COORDINATOR_GROUP
@@ -61,7 +61,7 @@ def test_start_splits_the_list_between_staff_and_volunteers(
     # Withdrawn and other territories' people are not called.
     assert sorted(c.entry.last_name for c in calls) == ["Arnaud", "Blanc", "Colin", "Dupont"]
     assert sorted(c.caller.username for c in calls) == ["coord", "coord", "vol", "vol"]
-    assert ModelLogEntry.objects.filter(action="wagtail_bippop.campaign_start").exists()
+    assert audit_log().filter(action="wagtail_bippop.campaign_start").exists()
 
 
 def test_statuses_retries_progress_and_close(client, coordinator, register, territory, settings):
@@ -107,7 +107,7 @@ def test_statuses_retries_progress_and_close(client, coordinator, register, terr
     assert campaign.calls.get(entry__last_name="Dupont").status == CallStatus.TO_CALL
     page = client.get(reverse("wagtail_bippop_steering:campaign", args=[campaign.pk]))
     assert 'http-equiv="refresh"' not in page.content.decode()
-    assert ModelLogEntry.objects.filter(action="wagtail_bippop.campaign_call").count() == 4
+    assert audit_log().filter(action="wagtail_bippop.campaign_call").count() == 4
 
 
 def test_other_territories_campaigns_are_404(client, coordinator, other_territory, register):

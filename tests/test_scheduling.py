@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 from django.utils import timezone
-from wagtail.models import ModelLogEntry
 
+from tests.conftest import audit_log
 from wagtail_bippop.models import MissionRecurrence, MissionStatus, Visit, VisitStatus
 from wagtail_bippop.scheduling import add_months, end_mission, occurrences, plan_visits
 
@@ -89,7 +89,7 @@ def test_horizon_limits_planning_and_later_runs_extend_it(make_mission):
         D(2026, 12, 15),
         D(2026, 12, 22),
     ]
-    entry = ModelLogEntry.objects.filter(action="wagtail_bippop.visits_planned").first()
+    entry = audit_log().filter(action="wagtail_bippop.visits_planned").first()
     assert entry is not None and entry.object_id == str(mission.pk)
 
 
@@ -145,7 +145,7 @@ def test_ending_a_mission_cancels_only_its_future_planned_visits(
     assert mission.status == MissionStatus.ENDED
     assert mission.end_reason == "Moved to a care home"
     assert mission.end_date == timezone.localtime(now).date()
-    entry = ModelLogEntry.objects.get(action="wagtail_bippop.mission_ended")
+    entry = audit_log().get(action="wagtail_bippop.mission_ended")
     assert entry.user_id == superuser.pk and entry.data["cancelled_visits"] == 2
     # Ending twice changes nothing more.
     assert end_mission(mission, user=superuser, reason="again") == 0

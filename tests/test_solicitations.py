@@ -12,9 +12,9 @@ from django.db import connection, connections
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
-from wagtail.models import ModelLogEntry
 
 from tests import test_matching
+from tests.conftest import audit_log
 from wagtail_bippop.models import (
     HelpRequest,
     Mission,
@@ -101,7 +101,7 @@ def test_solicit_asks_eligible_volunteers_once_and_mails_personal_links(
     solicitation = created[0]
     assert solicitation.sent_by == coordinator
     assert solicitation.expires_at - solicitation.sent_at == datetime.timedelta(hours=72)
-    assert ModelLogEntry.objects.filter(action="wagtail_bippop.solicitation_sent").count() == 1
+    assert audit_log().filter(action="wagtail_bippop.solicitation_sent").count() == 1
     (mail,) = [m for m in mailoutbox if m.to == ["a@example.org"]]
     link_path = index_page.reverse_subpage(
         "solicitation_answer", kwargs={"token": "X"}
@@ -186,7 +186,7 @@ def test_first_acceptance_creates_the_mission_later_ones_see_already_taken(
     assert second.status == SolicitationStatus.FILLED
     assert Mission.objects.filter(request=help_request).count() == 1
     assert {m.to[0] for m in mailoutbox} == {"lina@example.org", coordinator.email}
-    assert ModelLogEntry.objects.filter(action="wagtail_bippop.solicitation_filled").count() == 1
+    assert audit_log().filter(action="wagtail_bippop.solicitation_filled").count() == 1
 
 
 @pytest.mark.django_db
@@ -292,7 +292,7 @@ def test_suggestions_page_lists_ranked_volunteers_and_asks_them(
     asked = Solicitation.objects.get(volunteer=volunteers[2])
     client.post(url, {"solicitation": asked.pk, "answer": "yes"})
     assert Mission.objects.get(status=MissionStatus.ACTIVE).volunteer == volunteers[2]
-    entry = ModelLogEntry.objects.get(action="wagtail_bippop.solicitation_accepted")
+    entry = audit_log().get(action="wagtail_bippop.solicitation_accepted")
     assert entry.user_id == coordinator.pk
 
 

@@ -267,9 +267,9 @@ def test_report_visit_with_worry_alerts_coordinator(
     assert recipients == ["ccas@bellerive.example", "coord@example.org"]
     assert "Elle tousse." in mail.outbox[0].body
     assert "Jeanne Martin" in mail.outbox[0].subject
-    from wagtail.models import ModelLogEntry
+    from tests.conftest import audit_log
 
-    actions = set(ModelLogEntry.objects.values_list("action", flat=True))
+    actions = set(audit_log().values_list("action", flat=True))
     assert {"wagtail_bippop.visit_reported", "wagtail_bippop.worry_raised"} <= actions
 
 
