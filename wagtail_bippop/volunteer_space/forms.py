@@ -1,6 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..models import DayPeriod, VisitStatus, Weekday
 from ..models.missions import MAX_VISIT_MINUTES
@@ -81,7 +82,10 @@ class AvailabilityForm(forms.Form):
 
 
 class AbsenceForm(forms.Form):
-    start_date = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = forms.DateField(
+        label=pgettext_lazy("first day of an absence", "From"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     end_date = forms.DateField(
         label=_("To (inclusive)"), widget=forms.DateInput(attrs={"type": "date"})
     )

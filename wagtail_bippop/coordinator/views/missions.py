@@ -8,7 +8,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from wagtail.log_actions import log
 
 from ... import scheduling
@@ -144,7 +144,11 @@ class MissionActionView(CoordinatorView):
     def post(self, request, *args, **kwargs):
         if request.POST.get("plan"):
             created = scheduling.plan_visits(self.mission, user=request.user)
-            messages.success(request, _("%(count)s visit(s) planned.") % {"count": created})
+            messages.success(
+                request,
+                ngettext("%(count)s visit planned.", "%(count)s visits planned.", created)
+                % {"count": created},
+            )
             return redirect(reverse("bippop_missions:inspect", args=[self.mission.pk]))
         form = EndMissionForm(request.POST)
         if not form.is_valid() or self.mission.status != MissionStatus.ACTIVE:
@@ -154,7 +158,12 @@ class MissionActionView(CoordinatorView):
         )
         messages.success(
             request,
-            _("Mission ended; %(count)s planned visit(s) cancelled.") % {"count": cancelled},
+            ngettext(
+                "Mission ended; %(count)s planned visit cancelled.",
+                "Mission ended; %(count)s planned visits cancelled.",
+                cancelled,
+            )
+            % {"count": cancelled},
         )
         return redirect(reverse("bippop_missions:inspect", args=[self.mission.pk]))
 
