@@ -188,6 +188,17 @@ class Offer(models.Model):
         today = today or timezone.localdate()
         return self.status == OfferStatus.APPROVED and self.last_date >= today
 
+    def _fill_derived_dates(self):
+        # A one-off offer ends on its date; the day of the week is kept for the board's filter.
+        if self.recurrence == OfferRecurrence.ONCE or not self.last_date:
+            self.last_date = self.first_date
+        if isinstance(self.first_date, datetime.date):
+            self.weekday = self.first_date.weekday()
+
+    def clean_fields(self, exclude=None):
+        self._fill_derived_dates()
+        super().clean_fields(exclude=exclude)
+
     def clean(self):
         super().clean()
         errors = {}
@@ -209,10 +220,7 @@ class Offer(models.Model):
             raise ValidationError(errors)
 
     def save(self, *args, **kwargs):
-        if self.recurrence == OfferRecurrence.ONCE or not self.last_date:
-            self.last_date = self.first_date
-        if isinstance(self.first_date, datetime.date):
-            self.weekday = self.first_date.weekday()
+        self._fill_derived_dates()
         super().save(*args, **kwargs)
 
 

@@ -9,12 +9,15 @@ import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..models import (
     Area,
     DayPeriod,
+    EventPage,
+    Offer,
     Organisation,
     OrganisationStatus,
     Recurrence,
@@ -59,6 +62,30 @@ def required_message(text):
     return {"required": text}
 
 
+# The catalogue's service for going to an event together (see models.catalogue).
+EVENT_COMPANION_SERVICE = "accompagnement-evenement"
+
+
+def open_offers(territory):
+    """Offers a resident can still ask to join: current, approved, with a place left."""
+    return Offer.objects.current().filter(territory=territory, places_taken__lt=F("capacity"))
+
+
+def coming_events(section):
+    """Live events of the section that have not started yet."""
+    if section is None:
+        return EventPage.objects.none()
+    return EventPage.objects.live().descendant_of(section).filter(starts_at__gte=timezone.now())
+
+
+def _find(queryset, value):
+    try:
+        pk = int(value)
+    except (TypeError, ValueError):
+        return None
+    return queryset.filter(pk=pk).first()
+
+
 class PublicForm(forms.Form):
     """What both forms share: a replay key, a honeypot, no browser-side validation."""
 
@@ -74,9 +101,11 @@ class PublicForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
-    def __init__(self, *args, territory, **kwargs):
+    def __init__(self, *args, territory, section=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.territory = territory
+        # The section's home page: where the form's page lives (events are looked up under it).
+        self.section = section
         if not self.is_bound:
             self.initial.setdefault("submission_key", uuid.uuid4())
         elif not _parse_key(self.data.get("submission_key")):
@@ -226,6 +255,13 @@ class HelpRequestForm(ContactFieldsMixin, PublicForm):
         label=_("I agree that the town's social services use this information to organise help."),
         error_messages=required_message(_("Tick this box so that we can process the request.")),
     )
+    # Set from the offers board ("?offre=<id>") or an event page ("?evenement=<id>").
+    offer = forms.ModelChoiceField(
+        queryset=Offer.objects.none(), required=False, widget=forms.HiddenInput
+    )
+    event = forms.ModelChoiceField(
+        queryset=EventPage.objects.none(), required=False, widget=forms.HiddenInput
+    )
 
     field_order = [
         "requester_kind",
@@ -263,6 +299,68 @@ class HelpRequestForm(ContactFieldsMixin, PublicForm):
         self.fields["address"].required = True
         self.fields["address"].error_messages["required"] = _("Enter the address.")
         self.fields["area"].empty_label = _("I don't know")
+        self.fields["offer"].queryset = open_offers(self.territory)
+        self.fields["event"].queryset = coming_events(self.section)
+        self.lost_choice = False
+        if self.is_bound:
+            self._drop_lost_choice()
+
+    def _drop_lost_choice(self):
+        """An offer that filled up or an event that passed since the page was opened.
+
+        The person is told, not blocked: the value is dropped, so sending again makes an
+        ordinary request with everything else they typed.
+        """
+        for name in ("offer", "event"):
+            value = self.data.get(name)
+            if not value:
+                continue
+            try:
+                found = self.fields[name].queryset.filter(pk=int(value)).exists()
+            except (TypeError, ValueError):
+                found = False
+            if not found:
+                self.data = self.data.copy()
+                self.data[name] = ""
+                self.lost_choice = True
+
+    def prefill(self, query):
+        """Fill the form from ``?offre=<id>`` or ``?evenement=<id>``; unknown ids are ignored."""
+        offer = _find(self.fields["offer"].queryset.select_related("service"), query.get("offre"))
+        if offer is not None:
+            self.initial["offer"] = offer.pk
+            self.initial["services"] = [offer.service_id]
+            return
+        event = _find(self.fields["event"].queryset, query.get("evenement"))
+        if event is not None:
+            self.initial["event"] = event.pk
+            service = self.territory.services.filter(
+                slug=EVENT_COMPANION_SERVICE, is_active=True
+            ).first()
+            if service is not None:
+                self.initial["services"] = [service.pk]
+
+    @property
+    def chosen_offer(self):
+        return self._chosen("offer")
+
+    @property
+    def chosen_event(self):
+        return self._chosen("event")
+
+    def _chosen(self, name):
+        """The offer or event this form is about, for the summary shown above it."""
+        cache_name = f"_chosen_{name}"
+        if not hasattr(self, cache_name):
+            if self.is_bound:
+                value = self.data.get(name)
+            else:
+                value = self.initial.get(name)
+            queryset = self.fields[name].queryset
+            if name == "offer":
+                queryset = queryset.select_related("service", "area")
+            setattr(self, cache_name, _find(queryset, value))
+        return getattr(self, cache_name)
 
     @property
     def wanted_slot_days(self):
@@ -301,6 +399,15 @@ class HelpRequestForm(ContactFieldsMixin, PublicForm):
                     "requester_organisation",
                     self.fields["requester_organisation"].error_messages["required"],
                 )
+        if self.lost_choice:
+            self.add_error(
+                None,
+                _(
+                    "The outing you chose is no longer open: it is full or it is over. "
+                    "Send the form again to ask for help all the same, or go back to choose "
+                    "another one."
+                ),
+            )
         return data
 
 

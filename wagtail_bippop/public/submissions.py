@@ -22,6 +22,7 @@ from ..models import (
     ContactChannel,
     HelpRequest,
     IntakeChannel,
+    OfferParticipation,
     VettingStage,
     Volunteer,
 )
@@ -86,6 +87,7 @@ def _record(form, territory, solidarity_settings, key):
         "recurrence": data["recurrence"],
         "wanted_from": data["wanted_from"],
         "description": data["description"],
+        "event": data.get("event"),
     }
     with transaction.atomic():
         result = record_request(
@@ -104,6 +106,9 @@ def _record(form, territory, solidarity_settings, key):
             # Services sit on a parental relation: written to the database on save.
             result.request.services.set(data["services"])
             result.request.save()
+            if data.get("offer") is not None:
+                # Asked only: a coordinator confirms, which is when a place is taken.
+                OfferParticipation.objects.create(offer=data["offer"], request=result.request)
             log(result.request, REQUEST_RECEIVED)
     return result
 
@@ -129,6 +134,8 @@ def submit_help_request(form, *, territory, solidarity_settings):
             "reference": request.reference,
             "services": list(form.cleaned_data["services"]),
             "area": form.cleaned_data["area"],
+            "offer": form.cleaned_data.get("offer"),
+            "event": form.cleaned_data.get("event"),
             "territory": territory,
             "settings": solidarity_settings,
         }

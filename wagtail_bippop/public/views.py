@@ -26,12 +26,13 @@ def form_view(page, request):
     if territory is None:
         raise Http404
     form_class = page.get_form_class()
+    form_kwargs = {"territory": territory, "section": page.get_index_page()}
     if request.method == "POST":
         if not ratelimit.allow(request, page.rate_limit_scope):
             response = page.render(request, template=TOO_MANY_REQUESTS_TEMPLATE)
             response.status_code = 429
             return response
-        form = form_class(request.POST, territory=territory)
+        form = form_class(request.POST, **form_kwargs)
         if form.is_spam:
             # Robots get the same confirmation as people, and nothing is stored.
             request.session[_session_key(page)] = {"reference": "", "email": False}
@@ -46,7 +47,10 @@ def form_view(page, request):
                 request.session[_session_key(page)] = sent
                 return redirect(_sent_url(page, request))
     else:
-        form = form_class(territory=territory)
+        form = form_class(**form_kwargs)
+        if hasattr(form, "prefill"):
+            # Links from the offers board and event pages: ?offre=<id>, ?evenement=<id>.
+            form.prefill(request.GET)
     return page.render(request, context_overrides={"form": form})
 
 

@@ -1,0 +1,49 @@
+"""Helpers shared by the offers tests: offers, events and the board page."""
+
+import datetime
+import itertools
+
+from django.utils import timezone
+
+from wagtail_bippop.models import EventIndexPage, EventPage, Offer, OfferStatus
+
+_count = itertools.count(1)
+
+
+def next_weekday(weekday, *, weeks=0):
+    """The next date on ``weekday`` (0 = Monday) after today, ``weeks`` later."""
+    today = timezone.localdate()
+    days = (weekday - today.weekday()) % 7 or 7
+    return today + datetime.timedelta(days=days, weeks=weeks)
+
+
+def make_offer(territory, *, volunteer=None, organisation=None, service=None, **fields):
+    fields.setdefault("title", f"Balade du mardi {next(_count)}")
+    fields.setdefault("first_date", next_weekday(1))
+    fields.setdefault("period", "afternoon")
+    fields.setdefault("capacity", 3)
+    fields.setdefault("status", OfferStatus.APPROVED)
+    fields.setdefault("meeting_point", "Place de la mairie")
+    service = service or territory.services.get(slug="balade")
+    offer = Offer(
+        territory=territory,
+        service=service,
+        volunteer=volunteer,
+        organisation=organisation,
+        **fields,
+    )
+    offer.full_clean()
+    offer.save()
+    return offer
+
+
+def add_event(index, *, days=10, **fields):
+    events = index.get_children().type(EventIndexPage).first()
+    if events is None:
+        events = index.add_child(instance=EventIndexPage(title="Sorties", slug="sorties"))
+    n = next(_count)
+    fields.setdefault("title", f"Marché de Noël {n}")
+    fields.setdefault("slug", f"marche-{n}")
+    fields.setdefault("starts_at", timezone.now() + datetime.timedelta(days=days))
+    fields.setdefault("place_name", "Place du marché")
+    return events.add_child(instance=EventPage(**fields))
