@@ -352,10 +352,7 @@ class HelpRequestForm(ContactFieldsMixin, PublicForm):
         """The offer or event this form is about, for the summary shown above it."""
         cache_name = f"_chosen_{name}"
         if not hasattr(self, cache_name):
-            if self.is_bound:
-                value = self.data.get(name)
-            else:
-                value = self.initial.get(name)
+            value = self.data.get(name) if self.is_bound else self.initial.get(name)
             queryset = self.fields[name].queryset
             if name == "offer":
                 queryset = queryset.select_related("service", "area")
