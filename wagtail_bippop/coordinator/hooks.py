@@ -3,6 +3,7 @@
 from django.urls import include, path
 from wagtail import hooks
 
+from .. import privacy
 from . import log_actions, urls
 from .viewsets import (
     URL_NAMESPACE,
@@ -27,3 +28,4 @@ def register_urls():
 
 
 hooks.register("register_log_actions", log_actions.register)
+hooks.register("register_log_actions", privacy.register_log_actions)

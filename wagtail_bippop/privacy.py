@@ -1,0 +1,259 @@
+"""Living with personal data: retention, anonymisation and the subject-access export.
+
+The CNIL's guidance for social support is to keep a person's data for two years after the
+last contact (``BIPPOP_RETENTION_MONTHS``), then to delete or anonymise it. Anonymising keeps
+the figures true (visits, hours, loneliness scores, areas) while nobody can be recognised.
+"""
+
+import datetime
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.log_actions import log, registry
+
+from .conf import bippop_settings
+from .models import (
+    OPEN_STATUSES,
+    Beneficiary,
+    BeneficiaryStatus,
+    ConsentRecord,
+    ContactLog,
+    HelpRequest,
+    LonelinessAssessment,
+    Mission,
+    MissionStatus,
+    OutboxMessage,
+    VettingStage,
+    Visit,
+    Volunteer,
+)
+
+ANONYMISED = "wagtail_bippop.anonymised"
+SUBJECT_ACCESS_EXPORTED = "wagtail_bippop.subject_access_exported"
+ACTIONS = {
+    ANONYMISED: (_("Anonymised"), _("Personal data anonymised")),
+    SUBJECT_ACCESS_EXPORTED: (_("Data exported"), _("Personal data exported (right of access)")),
+}
+# What an anonymised person is called from then on, in every language.
+ANONYMOUS_FIRST_NAME = "—"
+
+
+def retention_cutoff(now=None):
+    """The moment before which a person's last contact makes their data due for anonymising."""
+    now = now or timezone.now()
+    return now - datetime.timedelta(days=round(bippop_settings.RETENTION_MONTHS * 30.44))
+
+
+def beneficiaries_due(territory=None, now=None):
+    """People with no open request, no mission in progress and no contact since the cutoff."""
+    cutoff = retention_cutoff(now)
+    people = Beneficiary.objects.exclude(status=BeneficiaryStatus.ANONYMISED).filter(
+        updated_at__lt=cutoff
+    )
+    if territory is not None:
+        people = people.filter(territory=territory)
+    # Each kind of recent activity keeps a person, whatever the others say.
+    recent = [
+        HelpRequest.objects.filter(Q(created_at__gte=cutoff) | Q(status__in=OPEN_STATUSES)),
+        ContactLog.objects.filter(occurred_at__gte=cutoff),
+    ]
+    people = people.exclude(id__in=recent[0].values("beneficiary_id"))
+    people = people.exclude(id__in=recent[1].values("beneficiary_id"))
+    people = people.exclude(
+        id__in=Mission.objects.filter(status=MissionStatus.ACTIVE).values("request__beneficiary_id")
+    )
+    people = people.exclude(
+        id__in=Visit.objects.filter(starts_at__gte=cutoff).values(
+            "mission__request__beneficiary_id"
+        )
+    )
+    return people.order_by("updated_at")
+
+
+def volunteers_due(territory=None, now=None):
+    """Volunteers who left the network before the cutoff."""
+    volunteers = Volunteer.objects.filter(
+        stage=VettingStage.LEFT, updated_at__lt=retention_cutoff(now)
+    ).exclude(first_name=ANONYMOUS_FIRST_NAME)
+    if territory is not None:
+        volunteers = volunteers.filter(territory=territory)
+    return volunteers.order_by("updated_at")
+
+
+def _scrub_log_labels(person, label):
+    """Log entries keep what happened; the person's name goes from their labels."""
+    full_name = person.full_name
+    if not full_name:
+        return
+    log_model = registry.get_log_model_for_model(type(person))
+    app_types = ContentType.objects.filter(app_label="wagtail_bippop")
+    for entry in log_model.objects.filter(
+        content_type__in=app_types, label__icontains=full_name
+    ).only("pk", "label"):
+        entry.label = entry.label.replace(full_name, label)
+        entry.save(update_fields=["label"])
+
+
+def _blank_identity(person, label):
+    _scrub_log_labels(person, label)
+    person.first_name = ANONYMOUS_FIRST_NAME
+    person.last_name = label
+    for field in ("phone", "email", "address", "postcode"):
+        setattr(person, field, "")
+    if hasattr(person, "city"):
+        person.city = ""
+
+
+@transaction.atomic
+def anonymise_beneficiary(person, *, user=None, now=None):
+    """Remove everything that identifies ``person``; keep what the figures need."""
+    now = now or timezone.now()
+    label = f"#{person.pk}"
+    _blank_identity(person, label)
+    person.birth_year = None
+    person.restricted_notes = ""
+    person.is_online = False
+    person.status = BeneficiaryStatus.ANONYMISED
+    person.anonymised_at = now
+    person.save()
+    HelpRequest.objects.filter(beneficiary=person).update(
+        requester_name="",
+        requester_phone="",
+        requester_email="",
+        requester_organisation="",
+        description="",
+        close_reason="",
+    )
+    Mission.objects.filter(request__beneficiary=person).update(end_reason="")
+    Visit.objects.filter(mission__request__beneficiary=person).update(report="")
+    ContactLog.objects.filter(beneficiary=person).update(summary="")
+    ConsentRecord.objects.filter(beneficiary=person).update(given_by="")
+    OutboxMessage.objects.filter(beneficiary=person).update(recipient="", subject="", body="")
+    log(person, ANONYMISED, user=user)
+    return person
+
+
+@transaction.atomic
+def anonymise_volunteer(volunteer, *, user=None):
+    label = f"#{volunteer.pk}"
+    _blank_identity(volunteer, label)
+    volunteer.directory_opt_in = False
+    volunteer.save()
+    if volunteer.user_id:
+        account = volunteer.user
+        account.is_active = False
+        account.email = ""
+        account.first_name = account.last_name = ""
+        account.save(update_fields=["is_active", "email", "first_name", "last_name"])
+    OutboxMessage.objects.filter(volunteer=volunteer).update(recipient="", subject="", body="")
+    ConsentRecord.objects.filter(volunteer=volunteer).update(given_by="")
+    log(volunteer, ANONYMISED, user=user)
+    return volunteer
+
+
+def _when(value):
+    return value.isoformat() if value else None
+
+
+def subject_access(person):
+    """Everything the network holds about a beneficiary, as plain data (RGPD art. 15)."""
+    requests = HelpRequest.objects.filter(beneficiary=person).prefetch_related("services")
+    missions = Mission.objects.filter(request__beneficiary=person).select_related(
+        "request", "volunteer"
+    )
+    visits = Visit.objects.filter(mission__request__beneficiary=person).select_related(
+        "mission__request"
+    )
+    return {
+        "person": {
+            "first_name": person.first_name,
+            "last_name": person.last_name,
+            "birth_year": person.birth_year,
+            "phone": person.phone,
+            "email": person.email,
+            "address": person.address,
+            "postcode": person.postcode,
+            "area": str(person.area) if person.area_id else None,
+            "preferred_channel": person.get_preferred_channel_display(),
+            "lives_alone": person.lives_alone,
+            "restricted_notes": person.restricted_notes,
+            "status": person.get_status_display(),
+            "created_at": _when(person.created_at),
+        },
+        "consents": [
+            {
+                "purpose": consent.get_purpose_display(),
+                "method": consent.get_method_display(),
+                "given_by": consent.given_by,
+                "recorded_at": _when(consent.recorded_at),
+                "withdrawn_at": _when(consent.withdrawn_at),
+            }
+            for consent in ConsentRecord.objects.filter(beneficiary=person)
+        ],
+        "requests": [
+            {
+                "reference": request.reference,
+                "received_at": _when(request.created_at),
+                "channel": request.get_channel_display(),
+                "services": [str(service) for service in request.services.all()],
+                "status": request.get_status_display(),
+                "description": request.description,
+                "requester_name": request.requester_name,
+            }
+            for request in requests
+        ],
+        "missions": [
+            {
+                "request": mission.request.reference,
+                "volunteer": mission.volunteer.public_name,
+                "status": mission.get_status_display(),
+                "start_date": _when(mission.start_date),
+                "end_date": _when(mission.end_date),
+            }
+            for mission in missions
+        ],
+        "visits": [
+            {
+                "request": visit.mission.request.reference,
+                "starts_at": _when(visit.starts_at),
+                "status": visit.get_status_display(),
+                "duration_minutes": visit.duration_minutes,
+                "report": visit.report,
+            }
+            for visit in visits
+        ],
+        "contacts": [
+            {
+                "kind": contact.get_kind_display(),
+                "occurred_at": _when(contact.occurred_at),
+                "reached": contact.reached,
+                "summary": contact.summary,
+            }
+            for contact in ContactLog.objects.filter(beneficiary=person)
+        ],
+        "loneliness": [
+            {
+                "taken_on": _when(assessment.taken_on),
+                "score": assessment.score,
+                "satisfaction": assessment.satisfaction,
+            }
+            for assessment in LonelinessAssessment.objects.filter(beneficiary=person)
+        ],
+        "messages": [
+            {
+                "sent_at": _when(message.sent_at),
+                "channel": message.get_channel_display(),
+                "subject": message.subject,
+                "text": message.body,
+            }
+            for message in OutboxMessage.objects.filter(beneficiary=person)
+        ],
+    }
+
+
+def register_log_actions(actions):
+    for action, (label, message) in ACTIONS.items():
+        actions.register_action(action, label, message)
