@@ -34,7 +34,7 @@ from ..models import (
 )
 from ..phones import display_phone
 from ..roles import is_read_only
-from . import filters
+from . import event_pairing, filters, partners_moderation
 from .forms import ScopedAdminForm
 from .people_search import PersonSearchForm
 from .scoping import ScopedChosenMixin, ScopedListingMixin
@@ -258,6 +258,7 @@ class HelpRequestViewSet(ScopedModelViewSet):
         actions = []
         if instance.is_open and (url := matching_url(instance)):
             actions.append((_("Find a volunteer"), url, "user"))
+        actions.extend(event_pairing.request_actions(user, instance))
         actions.append(
             (_("Timeline"), coordinator_url("timeline", instance.beneficiary_id), "history")
         )
@@ -630,6 +631,7 @@ class OrganisationViewSet(ScopedModelViewSet):
     filterset_class = filters.territory_filterset(Organisation, ["kind", "status"])
     search_fields = ["name", "contact_name"]
     list_display = ["name", "kind", "status", "contact_name", "territory"]
+    object_actions = partners_moderation.organisation_actions
     list_export = ["name", "kind", "status", "contact_name", "phone", "email", "territory"]
     export_filename = "organisations"
     panels = [

@@ -6,11 +6,18 @@ Each event offers two ways in: ask for someone to go with you, or offer to accom
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from ..pages import SectionPageMixin
+
+
+def views():
+    # Imported on first use: this module loads while the models are still being set up.
+    from . import views as module
+
+    return module
 
 
 class EventIndexPageMixin(SectionPageMixin):
@@ -20,6 +27,13 @@ class EventIndexPageMixin(SectionPageMixin):
 
     class Meta:
         abstract = True
+
+    def get_context(self, request, *args, **kwargs):
+        from .agenda import agenda_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(agenda_context(request, self))
+        return context
 
 
 class EventPageMixin(RoutablePageMixin, SectionPageMixin):
@@ -60,6 +74,25 @@ class EventPageMixin(RoutablePageMixin, SectionPageMixin):
 
     class Meta:
         abstract = True
+
+    def get_context(self, request, *args, **kwargs):
+        from .agenda import is_upcoming
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(
+            is_upcoming=is_upcoming(self),
+            accompany_url=self.url + self.reverse_subpage("accompany"),
+            ical_url=self.url + self.reverse_subpage("ical"),
+        )
+        return context
+
+    @path("ical/", name="ical")
+    def ical_route(self, request):
+        return views().ical(self, request)
+
+    @path("accompagner/", name="accompany")
+    def accompany_route(self, request):
+        return views().accompany(self, request)
 
 
 class EventIndexPage(EventIndexPageMixin, Page):
