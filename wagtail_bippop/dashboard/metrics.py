@@ -18,17 +18,18 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
-    Min,
     OuterRef,
     Q,
     Subquery,
     Sum,
+    Value,
 )
-from django.db.models.functions import Coalesce, Greatest, TruncMonth
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from ..conf import bippop_settings
 from ..models import (
+    Area,
     Beneficiary,
     BeneficiaryStatus,
     ContactLog,
@@ -36,10 +37,11 @@ from ..models import (
     IntakeChannel,
     LonelinessAssessment,
     RequestStatus,
+    ServiceType,
     Visit,
     VisitStatus,
-    Volunteer,
 )
+from ..models.rollup import RollupDimension, VisitRollup
 
 
 @dataclass(frozen=True)
@@ -115,20 +117,50 @@ def median(queryset, expression):
     return first + (second - first) / 2
 
 
+def rollup_rows(period):
+    """The period's rows of the daily roll-up (``models/rollup.py``), kept exact on every write."""
+    return VisitRollup.objects.filter(
+        territory_id__in=period.territory_ids, day__gte=period.start, day__lte=period.end
+    ).order_by()
+
+
+def _first_seen(start):
+    """People (or volunteers) count once, on their first day seen since ``start``."""
+    return Q(previous_day__lt=start)
+
+
+def _sums(dimension, first_seen):
+    """Aggregates named ``n_<column>``: an aggregate cannot share its column's name."""
+    on = Q(dimension=dimension)
+    return {
+        "n_people": Coalesce(Sum("people", filter=on & first_seen), 0),
+        "n_visits": Coalesce(Sum("visits", filter=on), 0),
+        "n_minutes": Sum("minutes", filter=on),
+        "n_worries": Coalesce(Sum("worries", filter=on), 0),
+    }
+
+
+def _renamed(row):
+    return {key.removeprefix("n_"): value for key, value in row.items()}
+
+
 def visit_totals(period):
-    """People helped, visits, hours, volunteers and worries: one scan of the visits."""
-    totals = done_visits(period).aggregate(
-        visits=Count("pk"),
-        minutes=Sum("duration_minutes"),
-        people=Count("mission__request__beneficiary", distinct=True),
-        people_offline=Count(
-            "mission__request__beneficiary",
-            distinct=True,
-            filter=Q(mission__request__beneficiary__is_online=False),
-        ),
-        volunteers=Count("mission__volunteer", distinct=True),
-        worries=Count("pk", filter=Q(worry=True)),
+    """People helped, visits, hours, volunteers and worries: one read of the roll-up."""
+    first = _first_seen(period.start)
+    everyone = _sums(RollupDimension.ALL, first)
+    rows = _renamed(
+        rollup_rows(period).aggregate(
+            **everyone,
+            n_people_offline=Coalesce(
+                Sum("people", filter=Q(dimension=RollupDimension.ONLINE, key="no") & first), 0
+            ),
+            n_volunteers=_sums(RollupDimension.VOLUNTEER, first)["n_people"],
+        )
     )
+    totals = {
+        key: rows[key]
+        for key in ("visits", "people", "people_offline", "volunteers", "worries", "minutes")
+    }
     minutes = totals.pop("minutes") or 0
     totals["hours"] = Decimal(minutes) / 60
     totals["hours_value"] = totals["hours"] * Decimal(str(bippop_settings.VOLUNTEER_HOUR_VALUE))
@@ -145,11 +177,8 @@ def request_figures(period):
     to_contact = ExpressionWrapper(
         F("first_contact_at") - F("created_at"), output_field=DurationField()
     )
-    # A request of the period cannot be visited before the period starts: fewer rows to read.
-    first_visit = Min(
-        "missions__visits__starts_at",
-        filter=Q(missions__visits__status="done", missions__visits__starts_at__gte=period.start_at),
-    )
+    # Each request's first done visit is kept by the roll-up (``FirstVisit``): no visit read.
+    first_visit = F("rollup_first_visit__starts_at")
     to_visit = ExpressionWrapper(first_visit - F("created_at"), output_field=DurationField())
     return {
         "new_requests": sum(by_status.values()),
@@ -160,40 +189,50 @@ def request_figures(period):
 
 
 def volunteer_retention(period):
-    """Volunteers who gave time in the previous period, and how many came back in this one."""
+    """Volunteers who gave time in the previous period, and how many came back in this one.
+
+    A volunteer first seen in this period came back if they were last seen before it, in the
+    previous period (which ends the day before this one starts).
+    """
     previous = period.previous()
-
-    def gave_time(p):
-        return Exists(
-            done_visits(p).filter(mission__volunteer=OuterRef("pk")).order_by().values("pk")
-        )
-
-    counts = (
-        Volunteer.objects.filter(territory_id__in=period.territory_ids)
-        .annotate(gave_before=gave_time(previous), gave_now=gave_time(period))
-        .aggregate(
-            before=Count("pk", filter=Q(gave_before=True)),
-            kept=Count("pk", filter=Q(gave_before=True, gave_now=True)),
-        )
+    volunteers = Q(dimension=RollupDimension.VOLUNTEER)
+    rows = VisitRollup.objects.filter(
+        volunteers, territory_id__in=period.territory_ids, day__gte=previous.start
+    ).filter(day__lte=period.end)
+    counts = rows.aggregate(
+        before=Coalesce(
+            Sum("people", filter=Q(day__lte=previous.end) & _first_seen(previous.start)), 0
+        ),
+        kept=Coalesce(
+            Sum(
+                "people",
+                filter=Q(day__gte=period.start, previous_day__gte=previous.start)
+                & _first_seen(period.start),
+            ),
+            0,
+        ),
     )
     counts["rate"] = counts["kept"] / counts["before"] if counts["before"] else None
     return counts
 
 
 def by_month(period):
+    """People count once in each month, on their first day seen in it (or in the period)."""
     rows = (
-        done_visits(period)
-        .annotate(month=TruncMonth("starts_at"))
-        .order_by()
+        rollup_rows(period)
+        .filter(dimension=RollupDimension.ALL)
         .values("month")
         .annotate(
-            people=Count("mission__request__beneficiary", distinct=True),
-            visits=Count("pk"),
-            minutes=Sum("duration_minutes"),
+            n_people=Coalesce(
+                Sum("people", filter=Q(previous_day__lt=Greatest("month", Value(period.start)))),
+                0,
+            ),
+            n_visits=Sum("visits"),
+            n_minutes=Sum("minutes"),
         )
         .order_by("month")
     )
-    return [_with_hours(row) for row in rows]
+    return [_with_hours(_renamed(row)) for row in rows]
 
 
 def _with_hours(row):
@@ -201,37 +240,92 @@ def _with_hours(row):
     return row
 
 
-def _grouped(period, key, label_key=None):
-    fields = [key] + ([label_key] if label_key else [])
+BREAKDOWNS = {
+    RollupDimension.SERVICE: "mission__request__services__name",
+    RollupDimension.AREA: "mission__request__beneficiary__area__name",
+    RollupDimension.CHANNEL: "mission__request__channel",
+}
+
+
+def breakdowns(period):
+    """By service, area and channel: one read of the roll-up and one of the names.
+
+    The roll-up keys services and areas by id; rows sharing a name (two territories with
+    an area of the same name) are merged.
+    """
+    sums = {
+        "n_people": Coalesce(Sum("people", filter=_first_seen(period.start)), 0),
+        "n_visits": Sum("visits"),
+        "n_minutes": Sum("minutes"),
+    }
     rows = (
-        done_visits(period)
-        .order_by()
-        .values(*fields)
-        .annotate(
-            people=Count("mission__request__beneficiary", distinct=True),
-            visits=Count("pk"),
-            minutes=Sum("duration_minutes"),
-        )
-        .order_by("-people", "-visits", *fields)
+        rollup_rows(period)
+        .filter(dimension__in=list(BREAKDOWNS))
+        .values("dimension", "key")
+        .annotate(**sums)
     )
-    return [_with_hours(row) for row in rows]
+    labels = _labels(period)
+    merged = {dimension: {} for dimension in BREAKDOWNS}
+    for row in map(_renamed, rows):
+        dimension, column = row["dimension"], BREAKDOWNS[row["dimension"]]
+        label = labels[dimension].get(row["key"])
+        acc = merged[dimension].setdefault(
+            label, {column: label, "people": 0, "visits": 0, "minutes": 0}
+        )
+        acc["people"] += row["people"]
+        acc["visits"] += row["visits"]
+        acc["minutes"] += row["minutes"] or 0
+    result = {}
+    for dimension, column in BREAKDOWNS.items():
+        ordered = sorted(
+            merged[dimension].values(),
+            key=lambda r, c=column: (-r["people"], -r["visits"], r[c] is None, r[c] or ""),
+        )
+        result[dimension] = [_with_hours(row) for row in ordered]
+    channels = dict(IntakeChannel.choices)
+    for row in result[RollupDimension.CHANNEL]:
+        row["label"] = channels.get(row["mission__request__channel"], "")
+    return {
+        "by_service": result[RollupDimension.SERVICE],
+        "by_area": result[RollupDimension.AREA],
+        "by_channel": result[RollupDimension.CHANNEL],
+    }
+
+
+def _labels(period):
+    """Names of the period's services and areas by id, in one query; channels by value."""
+    mine = Q(territory_id__in=period.territory_ids)
+    names = (
+        ServiceType.objects.filter(mine)
+        .order_by()
+        .annotate(kind=Value(str(RollupDimension.SERVICE)))
+        .values_list("kind", "pk", "name")
+        .union(
+            Area.objects.filter(mine)
+            .order_by()
+            .annotate(kind=Value(str(RollupDimension.AREA)))
+            .values_list("kind", "pk", "name"),
+            all=True,
+        )
+    )
+    labels = {RollupDimension.SERVICE: {}, RollupDimension.AREA: {}}
+    for kind, pk, name in names:
+        labels[RollupDimension(kind)][str(pk)] = name
+    labels[RollupDimension.CHANNEL] = {value: value for value, _ in IntakeChannel.choices}
+    return labels
 
 
 def by_service(period):
     # A request may ask for several services: a visit counts once under each of them.
-    return _grouped(period, "mission__request__services__name")
+    return breakdowns(period)["by_service"]
 
 
 def by_area(period):
-    return _grouped(period, "mission__request__beneficiary__area__name")
+    return breakdowns(period)["by_area"]
 
 
 def by_channel(period):
-    rows = _grouped(period, "mission__request__channel")
-    labels = dict(IntakeChannel.choices)
-    for row in rows:
-        row["label"] = labels.get(row["mission__request__channel"], "")
-    return rows
+    return breakdowns(period)["by_channel"]
 
 
 def isolated_people(territory_ids, days, *, now=None):
@@ -273,8 +367,31 @@ def isolated_people(territory_ids, days, *, now=None):
     )
 
 
-def isolation_count(territory_ids, days):
-    return isolated_people(territory_ids, days).count()
+def isolation_count(territory_ids, days, *, now=None):
+    """How many people ``isolated_people`` lists, without finding each one's last contact.
+
+    Their last contact is older than the limit exactly when they were registered before it
+    and had no visit done and no call since: two anti-joins on the recent rows only.
+    """
+    now = now or timezone.now()
+    since = now - datetime.timedelta(days=days)
+    recent_visit = Visit.objects.filter(
+        mission__request__beneficiary=OuterRef("pk"),
+        status=VisitStatus.DONE,
+        starts_at__gte=since,
+        starts_at__lte=now,
+    )
+    recent_call = ContactLog.objects.filter(
+        beneficiary=OuterRef("pk"), occurred_at__gte=since, occurred_at__lte=now
+    )
+    return (
+        Beneficiary.objects.filter(
+            territory_id__in=territory_ids, status=BeneficiaryStatus.ACTIVE, created_at__lt=since
+        )
+        .exclude(Exists(recent_visit.order_by().values("pk")))
+        .exclude(Exists(recent_call.order_by().values("pk")))
+        .count()
+    )
 
 
 def loneliness_change(period):
@@ -350,9 +467,7 @@ def dashboard_figures(period, *, isolation_days):
         "requests": request_figures(period),
         "retention": volunteer_retention(period),
         "by_month": by_month(period),
-        "by_service": by_service(period),
-        "by_area": by_area(period),
-        "by_channel": by_channel(period),
+        **breakdowns(period),
         "isolated": isolation_count(period.territory_ids, isolation_days),
         "loneliness": loneliness_change(period),
         "loneliness_due": loneliness_due(period),

@@ -12,6 +12,7 @@ from ..pages import (  # noqa: E402, F401
 from ..partners.pages import PartnerJoinPage  # noqa: F401
 from ..register_pages import RegisterPage  # noqa: F401
 from ..volunteer_space.pages import VolunteerSpacePage  # noqa: F401
+from .audit import BippopLogEntry  # noqa: F401
 from .catalogue import (  # noqa: F401
     DEFAULT_SERVICES,
     Mobility,
@@ -62,6 +63,7 @@ from .people import (  # noqa: F401
     Volunteer,
 )
 from .register import CallStatus, Campaign, CampaignCall, RegisterEntry  # noqa: F401
+from .rollup import RollupSource, VisitRollup  # noqa: F401
 from .requests import (  # noqa: F401
     OPEN_STATUSES,
     REQUEST_TRANSITIONS,
