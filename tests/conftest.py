@@ -26,9 +26,9 @@ _counter = itertools.count(1)
 
 def audit_log():
     """The audit log entries of this app's models (people, requests, missions...)."""
-    from wagtail.models import ModelLogEntry
+    from wagtail_bippop.models import BippopLogEntry
 
-    return ModelLogEntry.objects.all()
+    return BippopLogEntry.objects.all()
 
 
 @pytest.fixture

@@ -1,6 +1,9 @@
 """Readable labels for the audit log entries written by the coordinator section."""
 
+from django.apps import apps
 from django.utils.translation import gettext_lazy as _
+
+from ..models.audit import BippopLogEntry, logged_models
 
 # action → (label in the history filters, message in the history list)
 ACTIONS = {
@@ -27,3 +30,6 @@ ACTIONS = {
 def register(actions):
     for action, (label, message) in ACTIONS.items():
         actions.register_action(action, label, message)
+    # Actions on the network's records go to the log scoped by territory.
+    for model in logged_models(apps.get_app_config("wagtail_bippop")):
+        actions.register_model(model, BippopLogEntry)
