@@ -5,7 +5,14 @@ import itertools
 
 from django.utils import timezone
 
-from wagtail_bippop.models import EventIndexPage, EventPage, Offer, OfferStatus
+from wagtail_bippop.models import (
+    EventIndexPage,
+    EventPage,
+    Offer,
+    OfferStatus,
+    Organisation,
+    OrganisationStatus,
+)
 
 _count = itertools.count(1)
 
@@ -47,3 +54,11 @@ def add_event(index, *, days=10, **fields):
     fields.setdefault("starts_at", timezone.now() + datetime.timedelta(days=days))
     fields.setdefault("place_name", "Place du marché")
     return events.add_child(instance=EventPage(**fields))
+
+
+def make_organisation(territory, **fields):
+    fields.setdefault("name", f"Club des aînés {next(_count)}")
+    fields.setdefault("kind", "association")
+    fields.setdefault("status", OrganisationStatus.APPROVED)
+    fields.setdefault("phone", "03 44 12 34 56")
+    return Organisation.objects.create(territory=territory, **fields)

@@ -5,4 +5,5 @@ from .coordinator import hooks as coordinator_hooks  # noqa: F401
 from .coordinator import matching_hooks  # noqa: F401
 from .dashboard import hooks as dashboard_hooks  # noqa: F401
 from .notifications import hooks as notifications_hooks  # noqa: F401
+from .offers import hooks as offers_hooks  # noqa: F401
 from .public import hooks as public_hooks  # noqa: F401
