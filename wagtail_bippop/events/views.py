@@ -7,13 +7,10 @@ from django.utils.translation import gettext as _
 
 from ..models import VettingStage
 from ..volunteer_space.links import space_page
-from ..volunteer_space.views import current_volunteer
+from ..volunteer_space.views import RETURN_AFTER_SIGNIN, current_volunteer
 from . import companions
 from .agenda import is_upcoming
 from .calendar import event_ical
-
-# Where the volunteer space sends a volunteer back to once signed in.
-RETURN_SESSION_KEY = "bippop_after_signin"
 
 
 def ical(event, request):
@@ -41,7 +38,7 @@ def accompany(event, request):
     volunteer = current_volunteer(space, request)
     if volunteer is None:
         # Sign in, then come back here.
-        request.session[RETURN_SESSION_KEY] = event.url + event.reverse_subpage("accompany")
+        request.session[RETURN_AFTER_SIGNIN] = event.url + event.reverse_subpage("accompany")
         return HttpResponseRedirect(space.url + space.reverse_subpage("signin"))
     if not is_upcoming(event) or companions.companion_service(territory) is None:
         return _render(event, request, "unavailable", status=404)

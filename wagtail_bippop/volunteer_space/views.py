@@ -7,6 +7,7 @@ from django.contrib.auth import login, logout
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
@@ -27,6 +28,8 @@ from .forms import (
 from .links import rate_limited, signin_token, user_from_token
 
 TEMPLATES = "wagtail_bippop/volunteer_space"
+# Pages that need a signed-in volunteer put their address here before sending them to sign in.
+RETURN_AFTER_SIGNIN = "bippop_after_signin"
 
 
 def url(page, name, *args):
@@ -143,7 +146,9 @@ def signin_open(page, request):
             return private(render(page, request, "link_invalid", status=400))
         login(request, user)
         log(volunteer, "wagtail_bippop.volunteer_signed_in", user=user)
-        return HttpResponseRedirect(url(page, "home"))
+        back = request.session.pop(RETURN_AFTER_SIGNIN, "")  # e.g. an event's "I can accompany"
+        safe = url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()})
+        return HttpResponseRedirect(back if back and safe else url(page, "home"))
     form = OpenLinkForm(initial={"token": request.GET.get("t", "")})
     return private(render(page, request, "signin_open", form=form))
 
