@@ -210,6 +210,7 @@ def main():
     with connection.execute_wrapper(count_query):
         metrics.dashboard_figures(period, isolation_days=21)
     in_period = metrics.visit_totals(period)["visits"]
+    rollup_rows = VisitRollup.objects.count()
     baseline = timed(lambda: raw_group_by(territory, period.start_at, period.end_at), args.runs)
     figures = timed(lambda: metrics.dashboard_figures(period, isolation_days=21), args.runs)
     whole = timed(page, args.runs)
@@ -232,12 +233,17 @@ def main():
         "",
         "Data: one territory, 20,000 people, 2,000 volunteers, 40,000 requests and missions, "
         "visits every 63 seconds over two years (90 % done), calls and loneliness measures. "
-        "The page runs a fixed number of aggregate queries (breakdowns by month, service, area "
-        "and channel, medians with `percentile_cont`, retention, isolation, loneliness), each "
-        "reading the period's visits once, so it costs about as many raw GROUP BY scans as it "
-        "has tables. Going under 500 ms would need a daily roll-up table maintained as visits "
-        "are reported, not a faster query. Wall-clock from Python on a shared 2-core machine "
-        f"(load average {os.getloadavg()[0]:.1f}): compare the ratios, not the milliseconds.",
+        f"Visit figures are read from the daily roll-up ({rollup_rows:,} rows for the whole "
+        "database: one per day, breakdown key and day each person was last seen, which keeps "
+        "people counts exact for any period), kept exact by every write; requests, medians, "
+        "isolation and loneliness are queried directly. Wall-clock from Python on a shared "
+        f"2-core machine (load average {os.getloadavg()[0]:.1f}): compare the ratios, "
+        "not the milliseconds.",
+        "",
+        "Before the roll-up, on the same data in an earlier run of this command: raw SQL 633 ms, "
+        "figures 4,673 ms (7.4×), rendered page 3,681 ms (5.8×). Rebuilding the roll-up from "
+        "scratch (`manage.py bippop_rollup --rebuild`) took 77 to 102 s for these 900,000 done "
+        "visits.",
     ]
     print("\n".join(lines))
     if args.write:

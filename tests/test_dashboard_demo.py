@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from wagtail_bippop.dashboard import campaigns, metrics
+from wagtail_bippop.dashboard.views import default_period
 from wagtail_bippop.demo.generator import DemoGenerator
 from wagtail_bippop.models import (
     CallStatus,
@@ -14,6 +15,7 @@ from wagtail_bippop.models import (
     RegisterEntry,
     SolidaritySettings,
     Territory,
+    Visit,
 )
 
 
@@ -33,6 +35,19 @@ def test_demo_feeds_every_part_of_the_steering(client, superuser, demo, site):
     impact = response.context["tables"][-1]["rows"]
     assert impact[0]["cells"][1] not in ("0", "—")  # people measured twice
     assert LonelinessAssessment.objects.filter(beneficiary__territory=demo).exists()
+    # The demo's bulk-inserted visits reach the roll-up the dashboard reads.
+    start, end = default_period()
+    period = metrics.Period((demo.pk,), start, end)
+    done = Visit.objects.filter(
+        status="done",
+        mission__request__territory=demo,
+        starts_at__gte=period.start_at,
+        starts_at__lt=period.end_at,
+    )
+    assert metrics.visit_totals(period)["visits"] == done.count() > 0
+    assert metrics.visit_totals(period)["people"] == (
+        done.values("mission__request__beneficiary").distinct().count()
+    )
 
     days = SolidaritySettings.for_site(site).isolation_days
     assert metrics.isolation_count([demo.pk], days) > 0

@@ -395,24 +395,39 @@ def isolation_count(territory_ids, days, *, now=None):
 
 
 def loneliness_change(period):
-    """People measured at least twice up to the end of the period: first and latest score."""
-    measures = LonelinessAssessment.objects.filter(
-        beneficiary=OuterRef("pk"), taken_on__lte=period.end
-    )
-    people = (
-        Beneficiary.objects.filter(territory_id__in=period.territory_ids)
-        .annotate(
-            measures=Subquery(
-                measures.order_by().values("beneficiary").annotate(n=Count("pk")).values("n")
-            ),
-            first_score=Subquery(measures.order_by("taken_on", "pk").values("score")[:1]),
-            last_score=Subquery(measures.order_by("-taken_on", "-pk").values("score")[:1]),
+    """People measured at least twice up to the end of the period: first and latest score.
+
+    One query: window functions pick each person's first and latest score, then the people
+    are counted by (first, latest) pair. Scores run from 3 to 9, so the medians are read
+    from those few counts exactly.
+    """
+    measures = LonelinessAssessment._meta.db_table
+    people = Beneficiary._meta.db_table
+    territories = ", ".join(["%s"] * len(period.territory_ids)) or "NULL"
+    sql = f"""
+        WITH ranked AS (
+            SELECT m.beneficiary_id, m.score,
+                COUNT(*) OVER (PARTITION BY m.beneficiary_id) AS measures,
+                ROW_NUMBER() OVER (
+                    PARTITION BY m.beneficiary_id ORDER BY m.taken_on, m.id) AS up,
+                ROW_NUMBER() OVER (
+                    PARTITION BY m.beneficiary_id ORDER BY m.taken_on DESC, m.id DESC) AS down
+            FROM {measures} m JOIN {people} b ON b.id = m.beneficiary_id
+            WHERE b.territory_id IN ({territories}) AND m.taken_on <= %s
+        ), change AS (
+            SELECT MAX(CASE WHEN up = 1 THEN score END) AS first_score,
+                MAX(CASE WHEN down = 1 THEN score END) AS last_score
+            FROM ranked WHERE measures >= 2 GROUP BY beneficiary_id
         )
-        .filter(measures__gte=2)
-    )
-    counts = people.aggregate(
-        people=Count("pk"), improved=Count("pk", filter=Q(last_score__lt=F("first_score")))
-    )
+        SELECT first_score, last_score, COUNT(*) FROM change GROUP BY first_score, last_score
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*period.territory_ids, period.end])
+        pairs = cursor.fetchall()
+    counts = {
+        "people": sum(n for _, _, n in pairs),
+        "improved": sum(n for first, last, n in pairs if last < first),
+    }
     satisfaction = LonelinessAssessment.objects.filter(
         beneficiary__territory_id__in=period.territory_ids,
         taken_on__gte=period.start,
@@ -432,9 +447,25 @@ def loneliness_change(period):
         ),
     }
     if counts["people"]:
-        result["median_before"] = median(people, F("first_score"))
-        result["median_after"] = median(people, F("last_score"))
+        result["median_before"] = _median_of_counts([(first, n) for first, _, n in pairs])
+        result["median_after"] = _median_of_counts([(last, n) for _, last, n in pairs])
     return result
+
+
+def _median_of_counts(counts):
+    """The median of values given as ``(value, how many)`` pairs."""
+    values = sorted(counts)
+    total = sum(n for _, n in values)
+    low, high = (total - 1) // 2, total // 2
+
+    def at(position):
+        for value, n in values:
+            if position < n:
+                return value
+            position -= n
+
+    first, second = at(low), at(high)
+    return first + (second - first) / 2 if first != second else first
 
 
 def months_before(day, months):

@@ -4,6 +4,7 @@ import datetime
 
 from django.db.models import Min, OuterRef, Subquery
 
+from ..dashboard import rollup
 from ..models import (
     Beneficiary,
     CallStatus,
@@ -35,6 +36,9 @@ def generate_steering(generator):
         loneliness_measures=measures, register_entries=len(entries), campaign_calls=calls
     )
     generator.progress(f"{measures} loneliness measures, {len(entries)} register entries")
+    # Visits were bulk-inserted, past the roll-up's receivers: compute it once for them all.
+    rows = rollup.rebuild([territory.pk], progress=generator.progress)
+    generator.counts.extra.update(rollup_rows=rows)
 
 
 def _date_people_from_first_request(territory):
