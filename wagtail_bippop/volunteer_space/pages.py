@@ -83,6 +83,18 @@ class VolunteerSpacePageMixin(RoutablePageMixin, SectionPageMixin):
     def close_account(self, request):
         return views().close_account(self, request)
 
+    @path("calls/", name="campaign_calls")
+    def campaign_calls(self, request):
+        from . import campaign_calls
+
+        return campaign_calls.call_list(self, request)
+
+    @path("calls/<int:pk>/", name="campaign_call")
+    def campaign_call(self, request, pk):
+        from . import campaign_calls
+
+        return campaign_calls.call(self, request, pk)
+
 
 class VolunteerSpacePage(VolunteerSpacePageMixin, Page):
     parent_page_types = ["wagtail_bippop.SolidarityIndexPage"]
