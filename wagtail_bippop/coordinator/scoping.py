@@ -15,6 +15,8 @@ from ..models import (
     ContactLog,
     HelpRequest,
     Mission,
+    Offer,
+    OfferParticipation,
     Organisation,
     ServiceType,
     Solicitation,
@@ -39,6 +41,8 @@ TERRITORY_PATHS = {
     Solicitation: "request__territory",
     Visit: "mission__request__territory",
     ContactLog: "beneficiary__territory",
+    Offer: "territory",
+    OfferParticipation: "offer__territory",
 }
 
 

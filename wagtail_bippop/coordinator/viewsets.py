@@ -758,6 +758,8 @@ class SolidarityViewSetGroup(ViewSetGroup):
     menu_label = _("Solidarity")
     menu_icon = "group"
     menu_order = 150
+    # Other parts (offers…) add their viewsets to this menu with this hook.
+    submenu_hook = "register_bippop_solidarity_menu_item"
     items = (
         IntakeViewSet,
         HelpRequestViewSet,
