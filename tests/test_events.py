@@ -323,3 +323,12 @@ def test_volunteer_of_another_territory_is_sent_to_sign_in(
     client.force_login(user_for(stranger))
     assert client.post(route(event, "accompany")).status_code == 302
     assert not Offer.objects.exists()
+
+
+def test_section_home_links_to_the_agenda_and_the_join_page(client, section, agenda):
+    from wagtail_bippop.models import PartnerJoinPage
+
+    join = PartnerJoinPage(title="Rejoindre le réseau", slug="rejoindre")
+    section.index.add_child(instance=join)
+    html = client.get(section.index.url).content.decode()
+    assert f'href="{agenda.url}"' in html and f'href="{join.url}"' in html
