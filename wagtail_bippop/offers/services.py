@@ -59,13 +59,11 @@ def propose_offer(data, *, volunteer, user=None):
     offer.save()
     log(offer, SUBMITTED, user=user, data={"volunteer": volunteer.pk})
     site_settings = SolidaritySettings.for_site(territory.site)
-    transaction.on_commit(
-        lambda: _send_safely(
-            "offer_proposed",
-            to=coordinator_addresses(territory, site_settings),
-            context={"offer": offer, "volunteer": volunteer, "territory": territory},
-            territory=territory,
-        )
+    _send_safely(
+        "offer_proposed",
+        to=coordinator_addresses(territory, site_settings),
+        context={"offer": offer, "volunteer": volunteer, "territory": territory},
+        territory=territory,
     )
     return offer
 

@@ -75,6 +75,24 @@ class VolunteerSpacePageMixin(RoutablePageMixin, SectionPageMixin):
     def calendar_feed(self, request, token):
         return views().calendar_feed(self, request, token)
 
+    @path("offers/", name="offers")
+    def offers(self, request):
+        from . import offers
+
+        return offers.offer_list(self, request)
+
+    @path("offers/new/", name="offer_add")
+    def offer_add(self, request):
+        from . import offers
+
+        return offers.offer_add(self, request)
+
+    @path("offers/<int:pk>/withdraw/", name="offer_withdraw")
+    def offer_withdraw(self, request, pk):
+        from . import offers
+
+        return offers.offer_withdraw(self, request, pk)
+
     @path("settings/", name="settings")
     def preferences(self, request):
         return views().preferences(self, request)
