@@ -137,6 +137,11 @@ def register_steering_log_actions(actions):
         "wagtail_bippop.campaign_close", _("Campaign closed"), _("Campaign closed")
     )
     actions.register_action(
+        "wagtail_bippop.loneliness_measure",
+        _("Loneliness measure recorded"),
+        _("Loneliness measure recorded"),
+    )
+    actions.register_action(
         "wagtail_bippop.campaign_export",
         _("Campaign list exported"),
         _("Campaign list exported"),

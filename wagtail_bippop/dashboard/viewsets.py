@@ -202,11 +202,16 @@ class LonelinessViewSet(ModelViewSet):
     search_fields = ["beneficiary__last_name", "beneficiary__first_name"]
 
     def get_form_class(self, for_update=False):
+        # The person is picked with the coordinators' person chooser: searchable, and
+        # scoped to their territories like the form's own choices.
+        from ..coordinator.viewsets import BeneficiaryChooserViewSet
+
         return modelform_factory(
             self.model,
             form=LonelinessForm,
             fields=self.form_fields,
             formfield_callback=self.formfield_for_dbfield,
+            widgets={"beneficiary": BeneficiaryChooserViewSet().widget_class()},
         )
 
 

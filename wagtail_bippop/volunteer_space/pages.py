@@ -101,6 +101,12 @@ class VolunteerSpacePageMixin(RoutablePageMixin, SectionPageMixin):
     def close_account(self, request):
         return views().close_account(self, request)
 
+    @path("people/<int:pk>/loneliness/", name="loneliness")
+    def loneliness(self, request, pk):
+        from . import loneliness
+
+        return loneliness.measure(self, request, pk)
+
     @path("calls/", name="campaign_calls")
     def campaign_calls(self, request):
         from . import campaign_calls
