@@ -332,3 +332,23 @@ def test_section_home_links_to_the_agenda_and_the_join_page(client, section, age
     section.index.add_child(instance=join)
     html = client.get(section.index.url).content.decode()
     assert f'href="{agenda.url}"' in html and f'href="{join.url}"' in html
+
+
+def test_demo_events_and_partners(client, section, territory, make_volunteer):
+    from wagtail_bippop.demo.events import populate_events
+
+    make_volunteer(first_name="Odile")
+    Organisation.objects.create(territory=territory, name="CCAS", kind="ccas")
+    events = populate_events(territory)
+    again = populate_events(territory)
+    assert [event.pk for event in events] == [event.pk for event in again]
+    assert len(events) == 5
+    agenda = EventIndexPage.objects.get()
+    html = client.get(agenda.url).content.decode()
+    for title in ("Marché de Noël", "Café des aidants", "Repas partagé", "Thé dansant"):
+        assert title in html
+    joined = Organisation.objects.get(name="Les Amis de l'Aronde")
+    assert joined.status == "approved" and joined.representatives.get().is_active
+    assert Organisation.objects.get(name="Lire Ensemble").status == "pending"
+    assert Offer.objects.filter(event__slug="cafe-des-aidants").count() == 1
+    assert client.get(events[0].url + "ical/").status_code == 200

@@ -7,6 +7,7 @@ from django.db import transaction
 from wagtail.models import Page, Site
 
 from town.models import HomePage, StandardPage
+from wagtail_bippop.demo.events import populate_events
 from wagtail_bippop.models import (
     DirectoryPage,
     HelpRequestPage,
@@ -60,6 +61,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             home = self.build_pages()
         call_command("bippop_demo", territory=TOWN, size=size, seed=seed, stdout=self.stdout)
+        populate_events(Territory.objects.get(slug="bellerive-sur-aronde"))
         self.make_admin()
         self.stdout.write(self.style.SUCCESS(f"Site ready: {home.title}"))
         self.stdout.write(
