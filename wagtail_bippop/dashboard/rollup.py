@@ -91,7 +91,7 @@ def derive(subject, territory, facts):
     per_day = defaultdict(lambda: [0, 0, 0])
     if subject == RollupSubject.VOLUNTEER:
         for day, visits, minutes, worries in facts.get("days", []):
-            _add(per_day[(RollupDimension.VOLUNTEER, "", day)], visits, minutes, worries)
+            _accumulate(per_day[(RollupDimension.VOLUNTEER, "", day)], (visits, minutes, worries))
     else:
         online = "yes" if facts["online"] else "no"
         for day, channel, services, visits, minutes, worries in facts.get("days", []):
@@ -102,7 +102,7 @@ def derive(subject, territory, facts):
                 (RollupDimension.CHANNEL, channel),
             ] + [(RollupDimension.SERVICE, str(s)) for s in services or [""]]
             for dimension, key in keys:
-                _add(per_day[(dimension, key, day)], visits, minutes, worries)
+                _accumulate(per_day[(dimension, key, day)], (visits, minutes, worries))
     rows = {}
     last = {}
     for dimension, key, day in sorted(per_day):
@@ -112,10 +112,9 @@ def derive(subject, territory, facts):
     return rows
 
 
-def _add(acc, visits, minutes, worries):
-    acc[0] += visits
-    acc[1] += minutes
-    acc[2] += worries
+def _accumulate(acc, values, sign=1):
+    for i, value in enumerate(values):
+        acc[i] += sign * value
 
 
 # Refreshing the people touched by a write.
@@ -223,9 +222,9 @@ def _refresh(subject, pk, facts):
             if old == new:
                 continue
             for key, values in derive(subject, territory, old).items() if old else ():
-                _sub(delta[key], values)
+                _accumulate(delta[key], values, -1)
             for key, values in derive(subject, territory, new).items() if new else ():
-                _add4(delta[key], values)
+                _accumulate(delta[key], values)
             if not new:
                 stored[territory].delete()
             elif territory in stored:
@@ -236,16 +235,6 @@ def _refresh(subject, pk, facts):
                     subject=subject, subject_id=pk, territory_id=territory, facts=new
                 )
         apply(delta)
-
-
-def _sub(acc, values):
-    for i, v in enumerate(values):
-        acc[i] -= v
-
-
-def _add4(acc, values):
-    for i, v in enumerate(values):
-        acc[i] += v
 
 
 def _row_filter(key):
@@ -349,7 +338,7 @@ def rebuild(territory_ids=None, *, progress=None, chunk=5000):
                             RollupSource(subject=subject, subject_id=pk, territory_id=t, facts=f)
                         )
                         for key, values in derive(subject, t, f).items():
-                            _add4(rows[key], values)
+                            _accumulate(rows[key], values)
                     before, seen = seen, seen + len(visits)
                     if seen // 100_000 != before // 100_000:
                         report(f"  {subject}: {seen:,} / {total:,} visits")
