@@ -292,11 +292,52 @@ def test_ranking_is_one_query_and_details_a_constant_few(
         top = list(ranking_queryset(criteria)[:5])
     assert len(top) == 5
     help_request.refresh_from_db()
-    # request criteria (beneficiary, area, services, slots), ranking, then 5 detail queries
-    with django_assert_num_queries(10):
+    # request criteria (areas, services, slots), ranking, then 3 detail queries (the shown
+    # volunteers with their load, absence and continuity; their services; their free times)
+    with django_assert_num_queries(7):
         assert len(rank(help_request, limit=10)) == 10
     for _ in range(10):
         make_volunteer(services=[service])
     help_request.refresh_from_db()
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(7):
         assert len(rank(help_request, limit=20)) == 20
+
+
+def test_cap_counts_every_mission_in_progress_and_only_those(
+    help_request, make_volunteer, make_mission, service
+):
+    at_cap = make_volunteer(last_name="AtCap", load_cap=2, services=[service])
+    make_mission(volunteer=at_cap)
+    make_mission(volunteer=at_cap)
+    room = make_volunteer(last_name="Room", load_cap=3, services=[service])
+    make_mission(volunteer=room)
+    make_mission(volunteer=room)
+    for _ in range(3):
+        make_mission(volunteer=room, status=MissionStatus.ENDED)
+    (only,) = rank(help_request)
+    assert only.volunteer == room and only.active_missions == 2
+
+
+def test_reach_is_the_smallest_whole_radius_covering_the_distance(
+    help_request, make_volunteer, service, home_area, territory
+):
+    # About 3.34 km north of the person's area: 3 km is short, 4 km reaches it.
+    north = Area.objects.create(
+        territory=territory,
+        name="Le Plateau",
+        latitude=home_area.latitude + Decimal("0.03000"),
+        longitude=home_area.longitude,
+    )
+    unplaced = Area.objects.create(territory=territory, name="Sans coordonnées")
+    make_volunteer(last_name="Three", area=north, mobility_radius_km=3, services=[service])
+    make_volunteer(last_name="Four", area=north, mobility_radius_km=4, services=[service])
+    make_volunteer(last_name="Nowhere", area=unplaced, mobility_radius_km=50, services=[service])
+    criteria = Criteria.for_request(help_request, today=TODAY)
+    assert criteria.reach == ((4, (north.pk,)),)
+    suggestions = rank(help_request)
+    assert names(suggestions)[0] == "Four"
+    reach = {s.volunteer.last_name: s.within_reach for s in suggestions}
+    assert reach == {"Four": True, "Three": False, "Nowhere": False}
+    # The score the database sorted on is the one the reasons explain.
+    assert [s.score for s in suggestions] == sorted((s.score for s in suggestions), reverse=True)
+    assert 3.2 <= suggestions[0].distance_km <= 3.5

@@ -19,15 +19,19 @@ import math
 from django.db.models import (
     Case,
     Count,
+    Exists,
     ExpressionWrapper,
     F,
-    FloatField,
+    FilteredRelation,
+    Func,
     IntegerField,
+    OuterRef,
     Q,
+    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Cast
+from django.db.models.functions import Coalesce
 from django.utils import formats, timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -36,7 +40,9 @@ from django.utils.translation import ngettext
 from .conf import bippop_settings
 from .models import (
     Absence,
+    Area,
     AvailabilitySlot,
+    Beneficiary,
     Mission,
     MissionStatus,
     ServiceType,
@@ -137,14 +143,24 @@ class Criteria:
     slots: tuple  # (weekday, period) pairs
     window_start: datetime.date
     window_end: datetime.date
+    # The other areas of the territory by the radius it takes to reach the person from
+    # them: ((km, (area ids…)), …). The database compares integers, not coordinates.
+    reach: tuple = ()
 
     @classmethod
     def for_request(cls, help_request, *, today=None):
         today = today or timezone.localdate()
         start = max(help_request.wanted_from or today, today)
-        area = help_request.beneficiary.area
+        # The territory's areas and the person's own, in one query.
+        home = Beneficiary.objects.filter(pk=help_request.beneficiary_id, area=OuterRef("pk"))
+        areas = list(
+            Area.objects.annotate(is_home=Exists(home))
+            .filter(Q(territory_id=help_request.territory_id) | Q(is_home=True))
+            .only("name", "latitude", "longitude")
+        )
+        area = next((area for area in areas if area.is_home), None)
         has_point = area is not None and area.latitude is not None and area.longitude is not None
-        return cls(
+        criteria = cls(
             request_id=help_request.pk,
             territory_id=help_request.territory_id,
             beneficiary_id=help_request.beneficiary_id,
@@ -161,6 +177,27 @@ class Criteria:
             window_start=start,
             window_end=start + datetime.timedelta(days=bippop_settings.MATCHING_WINDOW_DAYS - 1),
         )
+        return dataclasses.replace(criteria, reach=_reach(criteria, areas))
+
+
+def _reach(criteria, areas):
+    """Group the areas by the smallest whole radius, in km, that reaches the person.
+
+    A few dozen areas per territory, computed here once, so that the database only
+    compares each volunteer's radius with a number instead of computing a distance.
+    """
+    by_km = {}
+    for area in areas:
+        distance2 = squared_km(criteria, area)
+        if area.pk == criteria.area_id or distance2 is None:
+            continue
+        km = math.ceil(math.sqrt(distance2))
+        while km > 0 and (km - 1) * (km - 1) >= distance2:
+            km -= 1
+        while km * km < distance2:
+            km += 1
+        by_km.setdefault(km, []).append(area.pk)
+    return tuple((km, tuple(sorted(ids))) for km, ids in sorted(by_km.items()))
 
 
 def _flag(condition):
@@ -178,32 +215,8 @@ def _busy_volunteers():
     return Mission.objects.filter(status=MissionStatus.ACTIVE).values("volunteer_id")
 
 
-def _full_volunteers():
-    """Volunteers whose active missions reached their own cap."""
-    return (
-        Mission.objects.filter(status=MissionStatus.ACTIVE)
-        .values("volunteer_id", "volunteer__load_cap")
-        .annotate(load=Count("pk"))
-        .filter(load__gte=F("volunteer__load_cap"))
-        .values("volunteer_id")
-    )
-
-
 def _absences(start, end):
     return Absence.objects.filter(start_date__lte=end, end_date__gte=start).values("volunteer_id")
-
-
-def _squared_distance(criteria):
-    """Squared distance in km² between the volunteer's area and the person's area.
-
-    An equirectangular approximation: plain arithmetic that SQLite and PostgreSQL both
-    evaluate, accurate to well under 1 % at the scale of a commune. ``squared_km`` below
-    is the same formula, for the few volunteers shown.
-    """
-    lon_scale = KM_PER_DEGREE * math.cos(math.radians(criteria.latitude))
-    dlat = (Cast("area__latitude", FloatField()) - Value(criteria.latitude)) * Value(KM_PER_DEGREE)
-    dlon = (Cast("area__longitude", FloatField()) - Value(criteria.longitude)) * Value(lon_scale)
-    return ExpressionWrapper(dlat * dlat + dlon * dlon, output_field=FloatField())
 
 
 def squared_km(criteria, area):
@@ -220,13 +233,36 @@ def _offers(criteria):
     return offers.values("volunteer_id")
 
 
+class _NearPoints(Func):
+    """Points for living near the person: the same area, or an area within the radius.
+
+    ``CASE WHEN area = … THEN 30 WHEN area IN (…) AND radius >= km THEN 20 … ELSE 0``,
+    written directly: a few dozen areas would otherwise be as many ``When`` objects for
+    the ORM to resolve on every request.
+    """
+
+    output_field = IntegerField()
+
+    def __init__(self, criteria):
+        super().__init__(F("area_id"), F("mobility_radius_km"))
+        self.criteria = criteria
+
+    def as_sql(self, compiler, connection, **extra_context):
+        area, area_params = compiler.compile(self.source_expressions[0])
+        radius, radius_params = compiler.compile(self.source_expressions[1])
+        sql = [f"CASE WHEN {area} = %s THEN %s"]
+        params = [*area_params, self.criteria.area_id, WEIGHTS["same_area"]]
+        for km, area_ids in self.criteria.reach:
+            places = ", ".join(["%s"] * len(area_ids))
+            sql.append(f"WHEN {area} IN ({places}) AND {radius} >= %s THEN %s")
+            params += [*area_params, *area_ids, *radius_params, km, WEIGHTS["within_reach"]]
+        sql.append("ELSE 0 END")
+        return f"({' '.join(sql)})", params
+
+
 def _fit(criteria):
     """Points of every criterion but the service, as one database expression."""
-    near = [When(Q(area_id=criteria.area_id), then=Value(WEIGHTS["same_area"]))]
-    if criteria.latitude is not None:
-        radius2 = F("mobility_radius_km") * F("mobility_radius_km")
-        near.append(When(Q(distance2__lte=radius2), then=Value(WEIGHTS["within_reach"])))
-    fit = Case(*near, default=Value(0)) if criteria.area_id else Value(0)
+    fit = _NearPoints(criteria) if criteria.area_id else Value(0)
     if criteria.slots:
         free = AvailabilitySlot.objects.filter(_slots_q(criteria.slots)).values("volunteer_id")
         fit += _flag(Q(pk__in=free)) * WEIGHTS["available"]
@@ -253,8 +289,7 @@ def ranking_queryset(criteria, *, offering=True):
     volunteers = Volunteer.objects.filter(
         territory_id=criteria.territory_id, stage=VettingStage.ACTIVE
     ).exclude(
-        Q(pk__in=_full_volunteers())
-        | Q(pk__in=_absences(criteria.window_start, criteria.window_start))
+        Q(pk__in=_absences(criteria.window_start, criteria.window_start))
         | Q(pk__in=Solicitation.objects.filter(request_id=criteria.request_id).values("volunteer"))
     )
     if criteria.service_ids:
@@ -262,8 +297,16 @@ def ranking_queryset(criteria, *, offering=True):
         volunteers = volunteers.filter(offers if offering else ~offers)
     elif not offering:
         return volunteers.none()
-    if criteria.latitude is not None:
-        volunteers = volunteers.alias(distance2=_squared_distance(criteria))
+    # The load cap: one join on the missions in progress and a count per volunteer.
+    volunteers = (
+        volunteers.alias(
+            in_progress=FilteredRelation(
+                "missions", condition=Q(missions__status=MissionStatus.ACTIVE)
+            )
+        )
+        .alias(load=Count("in_progress"))
+        .filter(load__lt=F("load_cap"))
+    )
     return volunteers.alias(fit=_fit(criteria)).order_by(
         "-fit",
         F("last_solicited_at").asc(nulls_first=True),
@@ -275,27 +318,50 @@ def suggest_volunteers(help_request, *, limit=None, today=None):
     """The best volunteers for ``help_request``, each with the reasons of its rank."""
     criteria = Criteria.for_request(help_request, today=today)
     limit = limit or bippop_settings.MATCHING_SUGGESTIONS
-    top = list(ranking_queryset(criteria).select_related("area")[:limit])
-    if len(top) < limit and criteria.service_ids:
+    ids = list(ranking_queryset(criteria).values_list("pk", flat=True)[:limit])
+    if len(ids) < limit and criteria.service_ids:
         # Too few offer the service: complete the list with the best of the others.
-        others = ranking_queryset(criteria, offering=False).select_related("area")
-        top += list(others[: limit - len(top)])
-    if not top:
+        others = ranking_queryset(criteria, offering=False).values_list("pk", flat=True)
+        ids += list(others[: limit - len(ids)])
+    if not ids:
         return []
-    details = _Details(criteria, [volunteer.pk for volunteer in top])
-    return [details.suggestion(volunteer, rank) for rank, volunteer in enumerate(top, start=1)]
+    details = _Details(criteria, ids)
+    return [details.suggestion(details.volunteers[pk], rank) for rank, pk in enumerate(ids, 1)]
 
 
 class _Details:
-    """What explains the order, read for the shown volunteers only (constant queries)."""
+    """What explains the order, read for the shown volunteers only (three queries)."""
 
     def __init__(self, criteria, ids):
         self.criteria = criteria
-        self.loads = dict(
-            Mission.objects.filter(volunteer_id__in=ids, status=MissionStatus.ACTIVE)
-            .values("volunteer_id")
+        self.reach = {area_id: km for km, area_ids in criteria.reach for area_id in area_ids}
+        load = (
+            Mission.objects.filter(volunteer=OuterRef("pk"), status=MissionStatus.ACTIVE)
+            .order_by()
+            .values("volunteer")
             .annotate(n=Count("pk"))
-            .values_list("volunteer_id", "n")
+            .values("n")
+        )
+        visited = Visit.objects.filter(
+            status=VisitStatus.DONE,
+            mission__volunteer=OuterRef("pk"),
+            mission__request__beneficiary_id=criteria.beneficiary_id,
+        )
+        absence = Absence.objects.filter(
+            volunteer=OuterRef("pk"),
+            start_date__lte=criteria.window_end,
+            end_date__gte=criteria.window_start,
+        ).order_by("start_date", "pk")
+        # Correlated subqueries are fine here: they run for the shown volunteers only.
+        self.volunteers = (
+            Volunteer.objects.select_related("area")
+            .annotate(
+                active_missions=Coalesce(Subquery(load), 0),
+                has_visited=Exists(visited),
+                away_from=Subquery(absence.values("start_date")[:1]),
+                away_to=Subquery(absence.values("end_date")[:1]),
+            )
+            .in_bulk(ids)
         )
         self.services = _grouped(
             Volunteer.services.through.objects.filter(
@@ -310,20 +376,6 @@ class _Details:
                 _slots_q(criteria.slots), volunteer_id__in=ids
             ).order_by("weekday", "period"):
                 self.slots.setdefault(slot.volunteer_id, []).append(str(slot))
-        self.visited = set(
-            Visit.objects.filter(
-                status=VisitStatus.DONE,
-                mission__volunteer_id__in=ids,
-                mission__request__beneficiary_id=criteria.beneficiary_id,
-            ).values_list("mission__volunteer_id", flat=True)
-        )
-        self.absences = {}
-        for absence in Absence.objects.filter(
-            volunteer_id__in=ids,
-            start_date__lte=criteria.window_end,
-            end_date__gte=criteria.window_start,
-        ).order_by("start_date"):
-            self.absences.setdefault(absence.volunteer_id, absence)
 
     def suggestion(self, volunteer, rank):
         criteria = self.criteria
@@ -331,15 +383,15 @@ class _Details:
         suggestion = Suggestion(
             volunteer=volunteer,
             rank=rank,
-            active_missions=self.loads.get(volunteer.pk, 0),
+            active_missions=volunteer.active_missions,
             distance_km=None if distance2 is None else round(math.sqrt(distance2), 1),
             offers_service=not criteria.service_ids or volunteer.pk in self.services,
             same_area=bool(criteria.area_id) and volunteer.area_id == criteria.area_id,
-            within_reach=distance2 is not None
-            and distance2 <= volunteer.mobility_radius_km * volunteer.mobility_radius_km,
+            within_reach=volunteer.mobility_radius_km
+            >= self.reach.get(volunteer.area_id, math.inf),
             available=not criteria.slots or volunteer.pk in self.slots,
-            away=volunteer.pk in self.absences,
-            continuity=volunteer.pk in self.visited,
+            away=volunteer.away_from is not None,
+            continuity=volunteer.has_visited,
         )
         suggestion.reasons = [
             self._service(suggestion),
@@ -390,8 +442,7 @@ class _Details:
         return Reason(Reason.BAD, _("Not free at the wanted times"))
 
     def _absence(self, volunteer):
-        absence = self.absences.get(volunteer.pk)
-        if absence is None:
+        if volunteer.away_from is None:
             return Reason(
                 Reason.GOOD,
                 _("Not away between %(start)s and %(end)s")
@@ -404,8 +455,8 @@ class _Details:
             Reason.BAD,
             _("Away from %(start)s to %(end)s")
             % {
-                "start": formats.date_format(absence.start_date, "SHORT_DATE_FORMAT"),
-                "end": formats.date_format(absence.end_date, "SHORT_DATE_FORMAT"),
+                "start": formats.date_format(volunteer.away_from, "SHORT_DATE_FORMAT"),
+                "end": formats.date_format(volunteer.away_to, "SHORT_DATE_FORMAT"),
             },
         )
 
