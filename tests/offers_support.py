@@ -62,3 +62,37 @@ def make_organisation(territory, **fields):
     fields.setdefault("status", OrganisationStatus.APPROVED)
     fields.setdefault("phone", "03 44 12 34 56")
     return Organisation.objects.create(territory=territory, **fields)
+
+
+def add_board(index, **fields):
+    from wagtail_bippop.models import OffersBoardPage
+
+    fields.setdefault("title", "Sorties et activités")
+    fields.setdefault("slug", "propositions")
+    fields.setdefault("per_page", 10)
+    return index.add_child(instance=OffersBoardPage(**fields))
+
+
+def bulk_offers(territory, count, *, volunteer=None, organisation=None, **fields):
+    """Many current offers at once (no save(): derived fields are set here)."""
+    service = fields.pop("service", None) or territory.services.get(slug="balade")
+    first = fields.pop("first_date", next_weekday(1))
+    Offer.objects.bulk_create(
+        [
+            Offer(
+                territory=territory,
+                service=service,
+                volunteer=volunteer,
+                organisation=organisation,
+                title=f"Sortie {n}",
+                first_date=first,
+                last_date=first,
+                weekday=first.weekday(),
+                period="afternoon",
+                capacity=3,
+                status=OfferStatus.APPROVED,
+                **fields,
+            )
+            for n in range(count)
+        ]
+    )

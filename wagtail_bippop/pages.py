@@ -60,10 +60,12 @@ class SectionPageMixin(models.Model):
 def section_children(index):
     """The section's form and directory pages under ``index``, in one query."""
     from .events.pages import EventIndexPageMixin
+    from .offers.pages import OffersBoardPageMixin
     from .partners.pages import PartnerJoinPageMixin
 
     kinds = {
         "event_index_page": EventIndexPageMixin,
+        "offers_board_page": OffersBoardPageMixin,
         "partner_join_page": PartnerJoinPageMixin,
         "help_request_page": HelpRequestPageMixin,
         "volunteer_signup_page": VolunteerSignupPageMixin,
