@@ -143,12 +143,21 @@ def volunteers_of_requests(request_ids):
 
 
 def refresh_beneficiaries(ids):
+    from ..models import Beneficiary
+
     for pk in sorted(i for i in ids if i):
-        rows = list(
-            _done().filter(mission__request__beneficiary_id=pk).values_list(*BENEFICIARY_FIELDS)
-        )
-        _refresh(RollupSubject.BENEFICIARY, pk, _beneficiary_facts(pk, rows))
-        _refresh_first_visits(pk, first_visits(rows))
+        with transaction.atomic():
+            _lock(Beneficiary, pk)
+            rows = list(
+                _done().filter(mission__request__beneficiary_id=pk).values_list(*BENEFICIARY_FIELDS)
+            )
+            _refresh(RollupSubject.BENEFICIARY, pk, _beneficiary_facts(pk, rows))
+            _refresh_first_visits(pk, first_visits(rows))
+
+
+def _lock(model, pk):
+    """Refreshes of one person wait for each other, so each reads what the other wrote."""
+    list(model.objects.select_for_update().filter(pk=pk).values_list("pk"))
 
 
 def first_visits(rows):
@@ -180,9 +189,13 @@ def _refresh_first_visits(beneficiary_id, first):
 
 
 def refresh_volunteers(ids):
+    from ..models import Volunteer
+
     for pk in sorted(i for i in ids if i):
-        rows = _done().filter(mission__volunteer_id=pk).values_list(*VOLUNTEER_FIELDS)
-        _refresh(RollupSubject.VOLUNTEER, pk, volunteer_facts(rows))
+        with transaction.atomic():
+            _lock(Volunteer, pk)
+            rows = _done().filter(mission__volunteer_id=pk).values_list(*VOLUNTEER_FIELDS)
+            _refresh(RollupSubject.VOLUNTEER, pk, volunteer_facts(rows))
 
 
 def _done():
@@ -208,33 +221,34 @@ def _services(request_ids):
 
 
 def _refresh(subject, pk, facts):
-    """Apply the difference between the stored and the new facts of one subject."""
+    """Apply the difference between the stored and the new facts of one subject.
+
+    Called with the subject's row locked, after reading its visits.
+    """
     facts = {int(t): f for t, f in facts.items()}
-    with transaction.atomic():
-        stored = {
-            s.territory_id: s
-            for s in RollupSource.objects.select_for_update().filter(subject=subject, subject_id=pk)
-        }
-        delta = defaultdict(lambda: [0, 0, 0, 0])
-        for territory in set(stored) | set(facts):
-            old = stored[territory].facts if territory in stored else {}
-            new = facts.get(territory, {})
-            if old == new:
-                continue
-            for key, values in derive(subject, territory, old).items() if old else ():
-                _accumulate(delta[key], values, -1)
-            for key, values in derive(subject, territory, new).items() if new else ():
-                _accumulate(delta[key], values)
-            if not new:
-                stored[territory].delete()
-            elif territory in stored:
-                stored[territory].facts = new
-                stored[territory].save(update_fields=["facts"])
-            else:
-                RollupSource.objects.create(
-                    subject=subject, subject_id=pk, territory_id=territory, facts=new
-                )
-        apply(delta)
+    stored = {
+        s.territory_id: s for s in RollupSource.objects.filter(subject=subject, subject_id=pk)
+    }
+    delta = defaultdict(lambda: [0, 0, 0, 0])
+    for territory in set(stored) | set(facts):
+        old = stored[territory].facts if territory in stored else {}
+        new = facts.get(territory, {})
+        if old == new:
+            continue
+        for key, values in derive(subject, territory, old).items() if old else ():
+            _accumulate(delta[key], values, -1)
+        for key, values in derive(subject, territory, new).items() if new else ():
+            _accumulate(delta[key], values)
+        if not new:
+            stored[territory].delete()
+        elif territory in stored:
+            stored[territory].facts = new
+            stored[territory].save(update_fields=["facts"])
+        else:
+            RollupSource.objects.create(
+                subject=subject, subject_id=pk, territory_id=territory, facts=new
+            )
+    apply(delta)
 
 
 def _row_filter(key):
