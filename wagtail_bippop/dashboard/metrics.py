@@ -42,6 +42,7 @@ from ..models import (
     VisitStatus,
 )
 from ..models.rollup import RollupDimension, VisitRollup
+from . import outings
 
 
 @dataclass(frozen=True)
@@ -502,4 +503,5 @@ def dashboard_figures(period, *, isolation_days):
         "isolated": isolation_count(period.territory_ids, isolation_days),
         "loneliness": loneliness_change(period),
         "loneliness_due": loneliness_due(period),
+        "outings": outings.confirmed_participations(period),
     }

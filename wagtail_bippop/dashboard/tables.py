@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..conf import bippop_settings
+from . import outings
 
 PEOPLE = "people"
 COUNT = "count"
@@ -209,6 +210,7 @@ def build_tables(figures, *, hour_value):
                 Cell(visits["coverage"], SHARE, base=people),
             ],
             [Cell(_("Worries raised by volunteers")), Cell(visits["worries"], COUNT)],
+            [Cell(outings.LABEL), Cell(figures.get("outings"), PEOPLE)],
             [
                 Cell(_("People without contact (isolation watch)")),
                 Cell(figures["isolated"], PEOPLE),
