@@ -352,3 +352,11 @@ def test_demo_events_and_partners(client, section, territory, make_volunteer):
     assert Organisation.objects.get(name="Lire Ensemble").status == "pending"
     assert Offer.objects.filter(event__slug="cafe-des-aidants").count() == 1
     assert client.get(events[0].url + "ical/").status_code == 200
+
+
+def test_accompany_refuses_other_methods(client, space, make_event, volunteer):
+    event = make_event()
+    client.force_login(user_for(volunteer))
+    assert client.put(route(event, "accompany")).status_code == 405
+    assert client.delete(route(event, "accompany")).status_code == 405
+    assert not Offer.objects.exists()

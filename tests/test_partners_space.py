@@ -323,3 +323,51 @@ def test_structure_volunteers_count_in_the_territory_figures(
     assert after.active_volunteers == before.active_volunteers + 1
     assert after.hours_this_year == before.hours_this_year + 2
     assert after.people_helped == before.people_helped + 1
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"service": "abc"},
+        {"service": ["1", "<x>"]},
+        {"capacity": "1e9"},
+        {"capacity": "-4"},
+        {"first_date": "2027-13-45"},
+        {"first_date": "99999-01-01"},
+        {"last_date": "<script>"},
+        {"recurrence": "hourly"},
+        {"period": "night"},
+        {"title": "x" * 5000},
+        {"area": "999999999999999999999"},
+        {"start_time": "\x00"},
+    ],
+)
+def test_fuzzed_offer_never_breaks_the_space(signed_in, join_page, territory, overrides):
+    response = signed_in.post(route(join_page, "new_offer"), offer_data(territory, **overrides))
+    assert response.status_code == 200
+    assert not Offer.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"date": "0000-00-00"},
+        {"date": in_days(4000)},
+        {"start_time": "99:99"},
+        {"end_time": "<b>"},
+        {"title": "é" * 300},
+        {"place_name": ""},
+        {"summary": "s" * 1000},
+    ],
+)
+def test_fuzzed_event_never_breaks_the_space(signed_in, join_page, agenda, overrides):
+    response = signed_in.post(route(join_page, "new_event"), event_data(**overrides))
+    assert response.status_code == 200
+    assert not EventPage.objects.exists()
+
+
+def test_odd_requests_to_the_space(client, join_page):
+    assert client.get(route(join_page, "signout")).status_code == 405
+    assert client.get(route(join_page, "signin_open"), {"t": "<script>" * 200}).status_code == 200
+    assert client.post(route(join_page, "signin"), {"email": "<b>@"}).status_code == 200
+    assert client.get(join_page.url + "espace/nowhere/").status_code == 404
