@@ -16,15 +16,20 @@ from django.utils.html import escape
 from tests import test_matching
 from tests.conftest import audit_log
 from wagtail_bippop.models import (
+    Channel,
     HelpRequest,
     Mission,
     MissionStatus,
+    OutboxMessage,
     RequestStatus,
     Solicitation,
     SolicitationStatus,
     SolidarityIndexPage,
     VettingStage,
+    VolunteerPreferences,
+    WantedSlot,
 )
+from wagtail_bippop.notifications.sms import LocmemBackend
 from wagtail_bippop.roles import COORDINATOR_GROUP, READ_ONLY_GROUP
 from wagtail_bippop.solicitations import (
     InvalidLink,
@@ -121,6 +126,90 @@ def test_closed_request_cannot_be_solicited(help_request, make_volunteer, coordi
         solicit(help_request, [make_volunteer()], user=coordinator)
     assert error.value.code == "not_searching"
     assert not Solicitation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_volunteer_who_prefers_sms_is_asked_by_sms(
+    help_request,
+    make_volunteer,
+    service,
+    coordinator,
+    index_page,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    LocmemBackend.outbox = []
+    texter = make_volunteer(first_name="Sami", email="sami@example.org", services=[service])
+    VolunteerPreferences.objects.create(volunteer=texter, preferred_channel=Channel.SMS)
+    mailer = make_volunteer(first_name="Odile", email="odile@example.org", services=[service])
+    with django_capture_on_commit_callbacks(execute=True):
+        texted, mailed = solicit(help_request, [texter, mailer], user=coordinator)
+    (sms,) = LocmemBackend.outbox
+    assert sms.to == texter.phone
+    assert "Sami" in sms.body and help_request.reference in sms.body
+    token = sms.body.split("/solicitation/", 1)[1].split()[0].removesuffix("/")
+    assert read_token(token) == texted
+    # The other volunteer keeps e-mail, and nobody gets both.
+    assert [m.to for m in mailoutbox] == [["odile@example.org"]]
+    assert "Odile" in mailoutbox[0].body
+    rows = OutboxMessage.objects.filter(kind="solicitation_request").order_by("channel")
+    assert [(row.channel, row.volunteer_id) for row in rows] == [
+        (Channel.EMAIL, mailer.pk),
+        (Channel.SMS, texter.pk),
+    ]
+    LocmemBackend.outbox = []
+
+
+@pytest.mark.django_db
+def test_volunteer_without_e_mail_is_asked_by_sms_and_told_by_sms(
+    help_request,
+    make_volunteer,
+    service,
+    coordinator,
+    index_page,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    LocmemBackend.outbox = []
+    volunteer = make_volunteer(first_name="Nina", email="", services=[service])
+    with django_capture_on_commit_callbacks(execute=True):
+        (solicitation,) = solicit(help_request, [volunteer], user=coordinator)
+    assert [sms.to for sms in LocmemBackend.outbox] == [volunteer.phone]
+    LocmemBackend.outbox = []
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert respond(solicitation, True).outcome == Outcome.ACCEPTED
+    # The volunteer hears by SMS, the coordinator by e-mail with the same details.
+    (sms,) = LocmemBackend.outbox
+    assert sms.to == volunteer.phone and help_request.reference in sms.body
+    coordinator_mail = [m for m in mailoutbox if m.to == [coordinator.email]]
+    assert len(coordinator_mail) == 1
+    assert "Nina" in coordinator_mail[0].body
+    assert help_request.reference in coordinator_mail[0].subject
+    LocmemBackend.outbox = []
+
+
+@pytest.mark.django_db
+def test_solicitation_text_spells_out_the_request_without_the_person(
+    help_request,
+    make_volunteer,
+    service,
+    coordinator,
+    index_page,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    WantedSlot.objects.create(request=help_request, weekday=1, period="afternoon")
+    volunteer = make_volunteer(email="v@example.org", services=[service])
+    with django_capture_on_commit_callbacks(execute=True):
+        solicit(help_request, [volunteer], user=coordinator)
+    (mail,) = mailoutbox
+    beneficiary = help_request.beneficiary
+    assert service.name in mail.body and help_request.reference in mail.body
+    assert str(WantedSlot.objects.get(request=help_request)) in mail.body
+    assert beneficiary.last_name not in mail.body and beneficiary.phone not in mail.body
+    # The expiry date is written out, not left blank.
+    assert str(timezone.localdate().year) in mail.body.split("/solicitation/", 1)[1]
 
 
 # --- tokens ------------------------------------------------------------------------

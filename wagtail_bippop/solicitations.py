@@ -14,10 +14,11 @@ told the request is already taken, and so is the coordinator.
 import dataclasses
 import datetime
 
+from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 from wagtail.models import get_page_models
@@ -39,6 +40,7 @@ from .models import (
     Volunteer,
     WantedSlot,
 )
+from .notifications.rendering import site_values
 from .pages import SolidarityIndexPageMixin
 
 TOKEN_SALT = "wagtail_bippop.solicitation"
@@ -135,22 +137,53 @@ def request_summary(help_request):
     }
 
 
-def _base_context(help_request):
-    settings = SolidaritySettings.for_site(help_request.territory.site)
-    return {
-        "platform_name": settings.platform_name,
-        "coordinator_phone": settings.coordinator_phone,
-        "territory": help_request.territory.name,
-        "request": request_summary(help_request),
-    }
+def message_values(solicitation):
+    """Flat values of the messages about ``solicitation``: plain text, no object.
+
+    The volunteer's messages go through ``notifications.notify`` (their own channel, and
+    the wording a site may have rewritten), which takes flat values only; the
+    coordinators' e-mails use the same values.
+    """
+    help_request, volunteer = solicitation.request, solicitation.volunteer
+    summary = request_summary(help_request)
+    with translation.override(settings.LANGUAGE_CODE):
+        wanted_from = summary["wanted_from"]
+        expires_at = solicitation.expires_at
+        return {
+            "first_name": volunteer.first_name,
+            "volunteer_full_name": volunteer.full_name,
+            "territory": help_request.territory.name,
+            "reference": summary["reference"],
+            "services": ", ".join(summary["services"]),
+            "area": summary["area"],
+            "times": ", ".join(summary["times"]),
+            "wanted_from": formats.date_format(wanted_from, "SHORT_DATE_FORMAT")
+            if wanted_from
+            else "",
+            "regular": "yes" if summary["regular"] else "",
+            "expires_at": formats.date_format(timezone.localtime(expires_at), "DATETIME_FORMAT")
+            if expires_at
+            else "",
+        }
+
+
+def _tell_volunteer(kind, solicitation, **values):
+    """One message to the solicited volunteer, through the channel they chose."""
+    return notifications.notify(
+        kind,
+        person=solicitation.volunteer,
+        values={**message_values(solicitation), **values},
+        site=solicitation.request.territory.site,
+        dedupe_key=f"{kind}:{solicitation.pk}",
+    )
 
 
 def _coordinator_emails(solicitation):
     sender = solicitation.sent_by
     if sender and sender.email:
         return [sender.email]
-    settings = SolidaritySettings.for_site(solicitation.request.territory.site)
-    return [settings.coordinator_email]
+    site_settings = SolidaritySettings.for_site(solicitation.request.territory.site)
+    return [site_settings.coordinator_email]
 
 
 def solicit(help_request, volunteers, *, user):
@@ -204,18 +237,17 @@ def solicit(help_request, volunteers, *, user):
 
 
 def send_solicitations(solicitations):
-    """E-mail each volunteer their personal link; returns how many could be e-mailed."""
+    """Send each volunteer their personal link, by e-mail or SMS as they chose.
+
+    Returns how many messages were queued (a volunteer reachable by neither goes onto the
+    coordinators' call list, as every message of the app does).
+    """
     sent = 0
     for solicitation in solicitations:
-        context = _base_context(solicitation.request)
-        context.update(
-            first_name=solicitation.volunteer.first_name,
-            answer_url=answer_url(solicitation),
-            expires_at=solicitation.expires_at,
+        message = _tell_volunteer(
+            "solicitation_request", solicitation, answer_url=answer_url(solicitation)
         )
-        sent += notifications.send(
-            "solicitation_request", to=[solicitation.volunteer.email], context=context
-        )
+        sent += message is not None
     return sent
 
 
@@ -325,13 +357,16 @@ def _after_commit(kind, solicitation, *, coordinator=False):
         fresh = Solicitation.objects.select_related(
             "request__territory__site", "request__beneficiary__area", "volunteer", "sent_by"
         ).get(pk=solicitation.pk)
-        context = _base_context(fresh.request)
-        context.update(
-            first_name=fresh.volunteer.first_name,
-            volunteer_full_name=fresh.volunteer.full_name,
+        if not coordinator:
+            _tell_volunteer(kind, fresh)
+            return
+        site = fresh.request.territory.site
+        notifications.send(
+            kind,
+            to=_coordinator_emails(fresh),
+            context={**site_values(site), **message_values(fresh)},
+            territory=fresh.request.territory,
         )
-        to = _coordinator_emails(fresh) if coordinator else [fresh.volunteer.email]
-        notifications.send(kind, to=to, context=context)
 
     transaction.on_commit(send)
 
