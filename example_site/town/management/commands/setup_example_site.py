@@ -8,6 +8,7 @@ from wagtail.models import Page, Site
 
 from town.models import HomePage, StandardPage
 from wagtail_bippop.demo.events import populate_events
+from wagtail_bippop.demo.offers import populate_offers
 from wagtail_bippop.models import (
     DirectoryPage,
     HelpRequestPage,
@@ -62,6 +63,7 @@ class Command(BaseCommand):
             home = self.build_pages()
         call_command("bippop_demo", territory=TOWN, size=size, seed=seed, stdout=self.stdout)
         populate_events(Territory.objects.get(slug="bellerive-sur-aronde"))
+        populate_offers(Territory.objects.get(slug="bellerive-sur-aronde"))
         self.make_admin()
         self.stdout.write(self.style.SUCCESS(f"Site ready: {home.title}"))
         self.stdout.write(
