@@ -63,7 +63,6 @@ from .people import (  # noqa: F401
     Volunteer,
 )
 from .register import CallStatus, Campaign, CampaignCall, RegisterEntry  # noqa: F401
-from .rollup import RollupSource, VisitRollup  # noqa: F401
 from .requests import (  # noqa: F401
     OPEN_STATUSES,
     REQUEST_TRANSITIONS,
@@ -76,6 +75,7 @@ from .requests import (  # noqa: F401
     SolicitationStatus,
     WantedSlot,
 )
+from .rollup import RollupSource, VisitRollup  # noqa: F401
 from .schedule import DayPeriod, Weekday  # noqa: F401
 from .site_settings import SolidaritySettings  # noqa: F401
 from .territory import Area, Territory, TerritoryAccess  # noqa: F401
