@@ -1,11 +1,15 @@
 """Ranking the active volunteers of a territory for one help request.
 
-The database does the ranking. Each criterion is an annotation built from an
-*uncorrelated* ``IN (subquery)``: PostgreSQL and SQLite compute such a set once and probe
-it per volunteer, instead of running a subquery for every row. The score is a weighted
-sum of the criteria; ties go to the volunteer asked least recently (fairness). Only the
-top suggestions are fetched, then their details (distance, load, matching times,
-absences) are read in a few constant queries to explain the order in plain words.
+The database does the ranking, in one query over the candidates only (active, this
+territory, offering a requested service, not away on the first wanted day, not asked
+yet). Their missions in progress are counted with one join, which enforces each
+volunteer's own cap. The other criteria are *uncorrelated* ``IN (subquery)`` sets that
+PostgreSQL and SQLite compute once and probe per candidate, instead of running a
+subquery for every row; nearness compares the volunteer's radius with a number worked
+out once per area of the territory. The score is a weighted sum of the criteria; ties go
+to the volunteer asked least recently (fairness). Only the top ids are fetched, then the
+shown volunteers and what explains their rank (load, absence, continuity, services,
+matching times) are read in three queries.
 
 Hard rules are filters, not weights: only active (co-opted) volunteers of the request's
 territory, never one at their load cap, never one away on the first wanted day, never
