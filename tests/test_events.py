@@ -360,3 +360,21 @@ def test_accompany_refuses_other_methods(client, space, make_event, volunteer):
     assert client.put(route(event, "accompany")).status_code == 405
     assert client.delete(route(event, "accompany")).status_code == 405
     assert not Offer.objects.exists()
+
+
+def test_private_events_stay_off_the_agenda(client, agenda, make_event):
+    from wagtail.models import PageViewRestriction
+
+    hidden = make_event("Réunion privée")
+    PageViewRestriction.objects.create(page=hidden, restriction_type="login")
+    make_event("Marché ouvert")
+    html = client.get(agenda.url).content.decode()
+    assert "Marché ouvert" in html and "Réunion privée" not in html
+
+
+def test_coordinator_previews_a_proposed_event(client, agenda, make_event, superuser):
+    draft = make_event("Brouillon proposé", live=False)
+    client.force_login(superuser)
+    response = client.get(f"/admin/pages/{draft.pk}/view_draft/")
+    assert response.status_code == 200
+    assert "Brouillon proposé" in response.content.decode()

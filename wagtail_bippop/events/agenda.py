@@ -15,6 +15,7 @@ def upcoming_events(index_page, now=None):
     return (
         EventPage.objects.child_of(index_page)
         .live()
+        .public()
         .filter(Q(ends_at__gte=now) | Q(ends_at__isnull=True, starts_at__gte=now))
         .select_related("organiser")
         .order_by("starts_at", "pk")

@@ -79,10 +79,12 @@ class EventPageMixin(RoutablePageMixin, SectionPageMixin):
         from .agenda import is_upcoming
 
         context = super().get_context(request, *args, **kwargs)
+        # A page previewed before its first save has no address yet.
+        url = self.url or ""
         context.update(
             is_upcoming=is_upcoming(self),
-            accompany_url=self.url + self.reverse_subpage("accompany"),
-            ical_url=self.url + self.reverse_subpage("ical"),
+            accompany_url=url + self.reverse_subpage("accompany"),
+            ical_url=url + self.reverse_subpage("ical"),
         )
         return context
 
