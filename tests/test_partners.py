@@ -233,6 +233,10 @@ def test_coordinator_approves_and_representatives_get_a_link(
     assert message.recipient == "marie.leroy@example.org"
     assert "/espace/signin/open/?t=" in message.body
     assert audit_log().filter(action="wagtail_bippop.partner_approved").count() == 1
+    # Its representatives stay one click away from the structure's page.
+    edit = client.get(reverse("bippop_organisations:edit", args=[pending.pk]))
+    assert review(pending) in edit.content.decode()
+    assert "Approve: show it" not in client.get(review(pending)).content.decode()
     # Decided once: a second decision changes nothing.
     client.post(review(pending), {"decision": "reject"})
     pending.refresh_from_db()

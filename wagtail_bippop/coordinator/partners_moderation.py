@@ -23,10 +23,10 @@ def review_url(organisation):
 
 
 def organisation_actions(viewset, user, organisation):
-    """The "review" button on a structure waiting for approval (the viewset's actions)."""
+    """The review page of a structure: its decision while pending, its representatives after."""
     if organisation.status == OrganisationStatus.PENDING:
         return [(gettext_lazy("Approve or reject"), review_url(organisation), "tick")]
-    return []
+    return [(gettext_lazy("Representatives"), review_url(organisation), "user")]
 
 
 class PartnerReviewView(CoordinatorView):
