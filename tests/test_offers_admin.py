@@ -237,3 +237,27 @@ def test_creation_form_offers_only_own_territorys_authors(
     client.force_login(coordinator)
     form = client.get(reverse("bippop_offers:add")).context["form"]
     assert stranger not in form.fields["volunteer"].queryset
+
+
+def test_the_volunteer_hears_of_the_decision(client, coordinator, territory, make_volunteer):
+    from django.core import mail
+
+    author = make_volunteer(first_name="Hélène", email="helene@example.org")
+    offer = make_offer(territory, volunteer=author, status=OfferStatus.PENDING, title="Chorale")
+    client.force_login(coordinator)
+    client.post(moderation_url(offer), {"action": "reject", "reason": "Lieu privé"})
+    assert [message.to for message in mail.outbox] == [["helene@example.org"]]
+    assert "Chorale" in mail.outbox[0].subject
+    assert "Lieu privé" in mail.outbox[0].body
+
+
+def test_an_inactive_volunteers_offer_is_not_approved(
+    client, coordinator, territory, make_volunteer
+):
+    author = make_volunteer(stage="suspended")
+    offer = make_offer(territory, volunteer=author, status=OfferStatus.PENDING)
+    client.force_login(coordinator)
+    response = client.post(moderation_url(offer), {"action": "approve"})
+    assert response.status_code == 200
+    assert "not active" in response.content.decode()
+    assert Offer.objects.get().status == OfferStatus.PENDING

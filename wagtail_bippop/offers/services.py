@@ -92,6 +92,9 @@ def moderate(offer, status, *, user, reason=""):
             )
         if status == OfferStatus.APPROVED and locked.last_date < timezone.localdate():
             raise ModerationError(_("This offer is already over: change its dates first."))
+        volunteer = locked.volunteer if locked.volunteer_id else None
+        if status == OfferStatus.APPROVED and volunteer and not volunteer.is_active:
+            raise ModerationError(_("The volunteer who offers it is not active any more."))
         previous = locked.status
         locked.status = status
         locked.moderated_at = timezone.now()
@@ -113,4 +116,22 @@ def moderate(offer, status, *, user, reason=""):
         )
     for name in ("status", "moderated_at", "moderated_by_id", "rejection_reason"):
         setattr(offer, name, getattr(locked, name))
+    if status in (OfferStatus.APPROVED, OfferStatus.REJECTED):
+        _tell_author(locked)
     return offer
+
+
+def _tell_author(offer):
+    """The volunteer hears that their offer is published, or why it is not."""
+    volunteer = offer.volunteer if offer.volunteer_id else None
+    if volunteer is None or not volunteer.email:
+        return
+    territory = offer.territory
+    site_settings = SolidaritySettings.for_site(territory.site)
+    _send_safely(
+        "offer_moderated",
+        to=[volunteer.email],
+        context={"offer": offer, "volunteer": volunteer, "settings": site_settings},
+        reply_to=site_settings.coordinator_email or None,
+        territory=territory,
+    )
