@@ -220,3 +220,15 @@ def test_reading_the_rollup_costs_the_same_queries_whatever_the_data(territory, 
         metrics.breakdowns(period)
         metrics.volunteer_retention(period)
     assert len(large) == len(small) == 5
+
+
+def test_a_write_under_a_staff_member_s_own_time_zone_lands_on_the_site_s_day(
+    territory, people, make_visit
+):
+    late = at(1, 6, 0)  # midnight in the site's time zone: still 5 January in New York
+    with timezone.override("America/New_York"):
+        make_visit(mission=people["ma"], starts_at=late, status="done", duration_minutes=30)
+    assert list(VisitRollup.objects.filter(dimension="all").values_list("day", flat=True)) == [
+        datetime.date(2026, 1, 6)
+    ]
+    assert_exact(territory, PERIODS)

@@ -44,7 +44,9 @@ VOLUNTEER_FIELDS = (
 
 
 def _day(moment):
-    return timezone.localtime(moment).date().isoformat()
+    # The site's time zone, not the one a staff member chose for their admin pages: the
+    # same visit must fall on the same day whoever writes it.
+    return timezone.localtime(moment, timezone.get_default_timezone()).date().isoformat()
 
 
 # Facts: plain JSON, compared as they are stored.
