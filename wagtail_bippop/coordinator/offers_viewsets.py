@@ -33,7 +33,6 @@ from .views import generic as views
 from .views.base import CoordinatorView
 from .viewsets import CHOICE_HEADINGS, ScopedModelViewSet
 
-SOLIDARITY_MENU_HOOK = "register_bippop_solidarity_menu_item"
 URL_NAME = "bippop_offers"
 
 
@@ -111,7 +110,6 @@ class OfferViewSet(ScopedModelViewSet):
     icon = "calendar-check"
     menu_label = _("Offers of help")
     menu_order = 450
-    menu_hook = SOLIDARITY_MENU_HOOK
     index_view_class = OfferIndexView
     add_view_class = OfferCreateView
     filterset_class = OfferFilterSet

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn
@@ -758,8 +759,8 @@ class SolidarityViewSetGroup(ViewSetGroup):
     menu_label = _("Solidarity")
     menu_icon = "group"
     menu_order = 150
-    # Other parts (offers…) add their viewsets to this menu with this hook.
-    submenu_hook = "register_bippop_solidarity_menu_item"
+    # Other parts of the app (offers…) add their viewsets to this menu through this hook.
+    extra_items_hook = "register_bippop_solidarity_viewset"
     items = (
         IntakeViewSet,
         HelpRequestViewSet,
@@ -773,6 +774,10 @@ class SolidarityViewSetGroup(ViewSetGroup):
         AreaViewSet,
         TerritoryViewSet,
     )
+
+    def __init__(self):
+        super().__init__()
+        self.registerables += [make() for make in hooks.get_hooks(self.extra_items_hook)]
 
 
 # --- Choosers (used by every form that picks a person) -----------------------------------

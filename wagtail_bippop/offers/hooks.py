@@ -8,6 +8,5 @@ from . import log_actions
 hooks.register("register_log_actions", log_actions.register)
 
 
-@hooks.register("register_admin_viewset")
-def register_offers_viewset():
-    return OfferViewSet()
+# A viewset of the coordinators' "Solidarité" menu (see SolidarityViewSetGroup).
+hooks.register("register_bippop_solidarity_viewset", OfferViewSet)
