@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.core import mail
 from django.core.cache import cache
 
 from tests.browser.section import build_section
@@ -108,6 +109,8 @@ def test_sending_the_prefilled_form_asks_to_take_part(client, help_url, territor
     request = HelpRequest.objects.get()
     participation = OfferParticipation.objects.get()
     assert participation.request == request
+    coordinator_mail = next(m for m in mail.outbox if "ccas@bellerive.example" in m.to)
+    assert offer.title in coordinator_mail.body
     assert participation.offer == offer
     assert participation.status == ParticipationStatus.ASKED
     offer.refresh_from_db()
