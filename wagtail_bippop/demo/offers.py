@@ -12,15 +12,15 @@ import datetime
 from django.utils import timezone
 
 from ..models import (
+    OPEN_STATUSES,
     HelpRequest,
-    IntakeChannel,
+    MissionStatus,
     Offer,
     OfferParticipation,
     OfferRecurrence,
     OffersBoardPage,
     OfferStatus,
     OrganisationStatus,
-    RequestStatus,
     SolidarityIndexPage,
     VettingStage,
 )
@@ -198,11 +198,10 @@ def _ask_to_join(territory, offer):
     request = (
         HelpRequest.objects.filter(
             territory=territory,
-            channel=IntakeChannel.WEB,
-            status=RequestStatus.NEW,
+            status__in=OPEN_STATUSES,
             offer_participation__isnull=True,
         )
-        .exclude(missions__isnull=False)
+        .exclude(missions__status=MissionStatus.ACTIVE)
         .order_by("-created_at")
         .first()
     )
