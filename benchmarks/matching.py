@@ -18,7 +18,9 @@ import datetime
 import os
 import platform
 import random
+import statistics
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -221,6 +223,32 @@ BASELINE_SQL = """
 """
 
 
+def interleaved(functions, *, runs, warmup=3):
+    """``common.timed`` for several functions, taken in turns.
+
+    One run of each, then the next round: on a shared machine whose load changes by the
+    minute, the baseline and the measures share the same moments, so their ratio holds.
+    """
+    for function in functions.values():
+        for _ in range(warmup):
+            function()
+    samples = {name: [] for name in functions}
+    for _ in range(runs):
+        for name, function in functions.items():
+            start = time.perf_counter()
+            function()
+            samples[name].append((time.perf_counter() - start) * 1000)
+    results = {}
+    for name, values in samples.items():
+        values.sort()
+        results[name] = {
+            "median": statistics.median(values),
+            "p90": values[int(0.9 * (len(values) - 1))],
+            "runs": runs,
+        }
+    return results
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rebuild", action="store_true", help="drop and rebuild the data")
@@ -265,11 +293,14 @@ def main():
             return cursor.fetchall()
 
     assert len(full_suggestions()) == TOP
-    results = {
-        "Plain indexed SQL (baseline)": common.timed(baseline, runs=options.runs),
-        "Ranking query (all criteria)": common.timed(ranking_only, runs=options.runs),
-        "Full suggestions (as the admin page)": common.timed(full_suggestions, runs=options.runs),
-    }
+    results = interleaved(
+        {
+            "Plain indexed SQL (baseline)": baseline,
+            "Ranking query (all criteria)": ranking_only,
+            "Full suggestions (as the admin page)": full_suggestions,
+        },
+        runs=options.runs,
+    )
     base = results["Plain indexed SQL (baseline)"]["median"]
     rows = [
         (
@@ -314,7 +345,8 @@ def main():
             f"worked out once from the territory's few dozen areas. Only the top "
             f"{TOP} are read back, with their reasons in three more queries. Timings are "
             f"wall-clock from Python on a shared 2-core machine (load average {load:.1f} "
-            f"when measured): compare the ratios, not the milliseconds.",
+            f"when measured), the three measures taken in turns so that they share the "
+            f"same moments: compare the ratios, not the milliseconds.",
         ]
     )
     print()
