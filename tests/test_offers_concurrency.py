@@ -139,3 +139,20 @@ def test_cancel_and_confirm_racing_keep_the_count_right(territory):
     taken = Offer.objects.get().places_taken
     confirmed = OfferParticipation.objects.filter(status=ParticipationStatus.CONFIRMED).count()
     assert taken == confirmed <= 2
+
+
+def test_the_same_take_part_form_sent_twice_at_once_asks_once(territory):
+    import uuid
+
+    from tests.offers_support import make_organisation
+    from tests.test_public_concurrency import submit_twice_at_once
+    from tests.test_public_forms import help_data
+    from wagtail_bippop.public.forms import HelpRequestForm
+    from wagtail_bippop.public.submissions import submit_help_request
+
+    offer = make_offer(territory, organisation=make_organisation(territory))
+    data = help_data(territory, offer=offer.pk, submission_key=str(uuid.uuid4()))
+    results = submit_twice_at_once(HelpRequestForm, submit_help_request, data, territory)
+    assert results[0]["reference"] == results[1]["reference"]
+    assert HelpRequest.objects.count() == 1
+    assert OfferParticipation.objects.get().offer == offer
