@@ -125,9 +125,6 @@ def confirm(participation, *, user, today=None):
         _move_request(help_request, matched=mission is not None, user=user)
         log(locked, CONFIRMED, user=user, data={"offer_id": offer.pk, "offer": offer.title})
     _refresh(participation, locked)
-    participation.offer.places_taken = Offer.objects.values_list("places_taken", flat=True).get(
-        pk=offer.pk
-    )
     if mission is not None:
         transaction.on_commit(lambda: _tell_person(mission))
     return mission
