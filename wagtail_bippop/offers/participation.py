@@ -117,7 +117,9 @@ def confirm(participation, *, user, today=None):
         if not offer.is_current(today):
             raise ParticipationError(_("This offer is no longer published, or it is over."))
         if help_request.status in (RequestStatus.CLOSED, RequestStatus.CANCELLED):
-            raise ParticipationError(_("The request is closed or cancelled: its person cannot take part any more."))
+            raise ParticipationError(
+                _("The request is closed or cancelled: its person cannot take part any more.")
+            )
         if not take_place(offer.pk):
             raise NoPlaceLeft()
         _decided(locked, ParticipationStatus.CONFIRMED, user, now)
