@@ -1,8 +1,7 @@
 """Wiring only: each part of the admin registers its own hooks in its own module."""
 
-from .coordinator import event_pairing, partners_moderation  # noqa: F401
+from .coordinator import event_pairing, matching_hooks, partners_moderation  # noqa: F401
 from .coordinator import hooks as coordinator_hooks  # noqa: F401
-from .coordinator import matching_hooks  # noqa: F401
 from .dashboard import hooks as dashboard_hooks  # noqa: F401
 from .notifications import hooks as notifications_hooks  # noqa: F401
 from .offers import hooks as offers_hooks  # noqa: F401
