@@ -232,3 +232,23 @@ def test_a_write_under_a_staff_member_s_own_time_zone_lands_on_the_site_s_day(
         datetime.date(2026, 1, 6)
     ]
     assert_exact(territory, PERIODS)
+
+
+def test_reporting_a_visit_costs_the_same_queries_whatever_the_person_s_history(
+    territory, people, make_visit
+):
+    def report_cost(when):
+        planned = make_visit(mission=people["ma"], starts_at=when)
+        with CaptureQueriesContext(connection) as queries:
+            report_visit(planned, status=VisitStatus.DONE, duration_minutes=40)
+        return len(queries)
+
+    make_visit(mission=people["ma"], starts_at=at(1, 1), status="done", duration_minutes=30)
+    report_cost(at(1, 15))  # warms the per-process caches (content types, site)
+    short = report_cost(at(2, 10))
+    for day in range(1, 28):
+        make_visit(mission=people["ma"], starts_at=at(3, day), status="done", duration_minutes=30)
+    long = report_cost(at(4, 10))
+    assert long == short
+    assert short < 80  # about half of them the report itself and its audit entry
+    assert_exact(territory, PERIODS)

@@ -12,7 +12,7 @@ from collections import defaultdict
 from itertools import groupby
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from ..models import HelpRequest, Mission, Visit, VisitStatus
@@ -180,14 +180,11 @@ def _refresh_first_visits(beneficiary_id, first):
     )
     if stored == first:
         return
-    gone = [r for r in stored if r not in first]
-    if gone:
-        FirstVisit.objects.filter(request_id__in=gone).delete()
-    for request, starts_at in first.items():
-        if stored.get(request) != starts_at:
-            FirstVisit.objects.update_or_create(
-                request_id=request, defaults={"starts_at": starts_at}
-            )
+    changed = [r for r in stored.keys() | first.keys() if stored.get(r) != first.get(r)]
+    FirstVisit.objects.filter(request_id__in=changed).delete()
+    FirstVisit.objects.bulk_create(
+        FirstVisit(request_id=r, starts_at=first[r]) for r in changed if r in first
+    )
 
 
 def refresh_volunteers(ids):
@@ -264,37 +261,57 @@ def _row_filter(key):
     }
 
 
-def apply(delta):
-    """Add ``delta`` to the rows, creating the missing ones and dropping the emptied ones."""
-    emptied = Q()
-    for key, (people, visits, minutes, worries) in sorted(delta.items()):
-        if not (people or visits or minutes or worries):
-            continue
-        where = _row_filter(key)
-        changes = {
-            "people": F("people") + people,
-            "visits": F("visits") + visits,
-            "minutes": F("minutes") + minutes,
-            "worries": F("worries") + worries,
-        }
-        if VisitRollup.objects.filter(**where).update(**changes):
-            if people < 0:
-                emptied |= Q(**where)
-            continue
+COUNTS = ("people", "visits", "minutes", "worries")
+
+
+def apply(delta, *, attempts=3):
+    """Add ``delta`` to the rows, creating the missing ones and dropping the emptied ones.
+
+    A handful of queries whatever the number of rows: the rows are read and locked in one
+    query (in id order, so two refreshes never wait on each other crosswise), then updated,
+    deleted and created in bulk. Another person's refresh may create a row meanwhile: the
+    attempt is then rolled back and made again.
+    """
+    changes = {key: values for key, values in delta.items() if any(values)}
+    if not changes:
+        return
+    for attempt in range(attempts):
         try:
             with transaction.atomic():
-                VisitRollup.objects.create(
-                    **where,
-                    month=datetime.date.fromisoformat(key[3]).replace(day=1),
-                    people=people,
-                    visits=visits,
-                    minutes=minutes,
-                    worries=worries,
+                return _apply(changes)
+        except IntegrityError:
+            if attempt == attempts - 1:
+                raise
+
+
+def _apply(changes):
+    where = Q()
+    for key in changes:
+        where |= Q(**_row_filter(key))
+    existing = {
+        (r.territory_id, r.dimension, r.key, r.day.isoformat(), r.previous_day.isoformat()): r
+        for r in VisitRollup.objects.select_for_update().filter(where).order_by("pk")
+    }
+    updated, emptied, created = [], [], []
+    for key, values in sorted(changes.items()):
+        row = existing.get(key)
+        if row is None:
+            month = datetime.date.fromisoformat(key[3]).replace(day=1)
+            created.append(
+                VisitRollup(
+                    **_row_filter(key), month=month, **dict(zip(COUNTS, values, strict=True))
                 )
-        except IntegrityError:  # created meanwhile by another person's refresh
-            VisitRollup.objects.filter(**where).update(**changes)
+            )
+            continue
+        for name, value in zip(COUNTS, values, strict=True):
+            setattr(row, name, getattr(row, name) + value)
+        (emptied if row.people <= 0 else updated).append(row)
+    if updated:
+        VisitRollup.objects.bulk_update(updated, COUNTS)
     if emptied:
-        VisitRollup.objects.filter(emptied, people__lte=0).delete()
+        VisitRollup.objects.filter(pk__in=[row.pk for row in emptied]).delete()
+    if created:
+        VisitRollup.objects.bulk_create(created)
 
 
 # Rebuilding from scratch.
