@@ -1,6 +1,7 @@
 """The daily roll-up stays equal to a fresh rebuild, and to the visits, after every write."""
 
 import datetime
+import random
 from decimal import Decimal
 
 import pytest
@@ -252,3 +253,48 @@ def test_reporting_a_visit_costs_the_same_queries_whatever_the_person_s_history(
     assert long == short
     assert short < 80  # about half of them the report itself and its audit entry
     assert_exact(territory, PERIODS)
+
+
+def test_a_random_sequence_of_writes_keeps_the_rollup_exact(territory, people, make_visit):
+    rng = random.Random(6)
+    missions = [people["ma"], people["mb"]]
+    visits, created = [], 0
+    for step in range(120):
+        action = rng.choice(["create", "create", "edit", "cancel", "move", "delete", "person"])
+        if action == "create" or not visits:
+            when = at(rng.randint(1, 6), rng.randint(1, 28), rng.randint(8, 18))
+            if Visit.objects.filter(mission=missions[step % 2], starts_at=when).exists():
+                continue
+            created += 1
+            visits.append(
+                make_visit(
+                    mission=missions[step % 2],
+                    starts_at=when,
+                    status="done",
+                    duration_minutes=rng.randint(10, 120),
+                    worry=rng.random() < 0.2,
+                )
+            )
+            continue
+        visit = rng.choice(visits)
+        if action == "edit" and visit.status == "done":
+            visit.duration_minutes = rng.randint(10, 120)
+            visit.save()
+        elif action == "cancel":
+            visit.status, visit.duration_minutes = VisitStatus.CANCELLED, None
+            visit.save()
+        elif action == "move":
+            when = at(rng.randint(1, 6), rng.randint(1, 28), rng.randint(8, 18))
+            if not Visit.objects.filter(mission=visit.mission, starts_at=when).exists():
+                visit.starts_at, visit.ends_at = when, when + datetime.timedelta(hours=1)
+                visit.save()
+        elif action == "delete":
+            visits.remove(visit)
+            visit.delete()
+        elif action == "person":
+            alice = people["alice"]
+            alice.is_online = not alice.is_online
+            alice.area = None if alice.area_id else people["centre"]
+            alice.save()
+    assert created > 25 and visits
+    assert_exact(territory, PERIODS + [(datetime.date(2026, 2, 10), datetime.date(2026, 5, 20))])
