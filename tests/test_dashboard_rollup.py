@@ -298,3 +298,19 @@ def test_a_random_sequence_of_writes_keeps_the_rollup_exact(territory, people, m
             alice.save()
     assert created > 25 and visits
     assert_exact(territory, PERIODS + [(datetime.date(2026, 2, 10), datetime.date(2026, 5, 20))])
+
+
+def test_saving_only_fields_the_rollup_ignores_costs_nothing(territory, people, make_visit):
+    visit = make_visit(mission=people["ma"], starts_at=at(1, 5), status="done", duration_minutes=30)
+    visit.report = "Nous avons parlé du jardin."
+    with CaptureQueriesContext(connection) as queries:
+        visit.save(update_fields=["report"])
+    # Neither the look-up of the saved status nor a refresh (Wagtail's own reference index
+    # may still read the visit).
+    assert not [q for q in queries if "rollup" in q["sql"] or '"status" AS "status"' in q["sql"]]
+    visit.duration_minutes = 75
+    visit.save(update_fields=["duration_minutes"])
+    assert metrics.visit_totals(metrics.Period((territory.pk,), *PERIODS[0]))["hours"] == Decimal(
+        "1.25"
+    )
+    assert_exact(territory, PERIODS)

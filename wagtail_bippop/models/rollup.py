@@ -119,16 +119,24 @@ def _rollup():
     return rollup
 
 
-def _remember(instance, fields):
-    """Before a save, the values the roll-up depends on (None for a new row)."""
-    if instance.pk is None or getattr(instance, "_state", None) is None:
+def _remember(instance, fields, update_fields, watched):
+    """Before a save, the values the roll-up depends on: None for a new row, and nothing to
+    remember (``{}``, no query) when only fields the roll-up ignores are saved."""
+    if instance._state.adding:
         return None
+    if update_fields is not None and not set(update_fields) & set(watched):
+        return {}
     return type(instance)._default_manager.filter(pk=instance.pk).values(*fields).first()
 
 
-def _visit_pre_save(sender, instance, raw=False, **kwargs):
+VISIT_FIELDS = ("mission", "mission_id", "starts_at", "status", "duration_minutes", "worry")
+
+
+def _visit_pre_save(sender, instance, raw=False, update_fields=None, **kwargs):
     if not raw:
-        instance._rollup_before = _remember(instance, ["mission_id", "status"])
+        instance._rollup_before = _remember(
+            instance, ["mission_id", "status"], update_fields, VISIT_FIELDS
+        )
 
 
 def _visit_changed(sender, instance, raw=False, **kwargs):
@@ -136,6 +144,8 @@ def _visit_changed(sender, instance, raw=False, **kwargs):
         return
     before = getattr(instance, "_rollup_before", None)
     instance._rollup_before = None
+    if before == {}:  # none of the fields the roll-up reads was saved
+        return
     was_done = bool(before) and before["status"] == "done"
     if not was_done and instance.status != "done":
         return
@@ -143,9 +153,11 @@ def _visit_changed(sender, instance, raw=False, **kwargs):
     _rollup().refresh_missions(missions)
 
 
-def _mission_pre_save(sender, instance, raw=False, **kwargs):
+def _mission_pre_save(sender, instance, raw=False, update_fields=None, **kwargs):
     if not raw:
-        instance._rollup_before = _remember(instance, ["request_id", "volunteer_id"])
+        fields = ["request_id", "volunteer_id"]
+        watched = fields + ["request", "volunteer"]
+        instance._rollup_before = _remember(instance, fields, update_fields, watched)
 
 
 def _mission_saved(sender, instance, raw=False, created=False, **kwargs):
@@ -162,9 +174,11 @@ def _mission_saved(sender, instance, raw=False, created=False, **kwargs):
         rollup.refresh_volunteers({before["volunteer_id"], instance.volunteer_id})
 
 
-def _request_pre_save(sender, instance, raw=False, **kwargs):
+def _request_pre_save(sender, instance, raw=False, update_fields=None, **kwargs):
     if not raw:
-        instance._rollup_before = _remember(instance, ["territory_id", "beneficiary_id", "channel"])
+        fields = ["territory_id", "beneficiary_id", "channel"]
+        watched = fields + ["territory", "beneficiary"]
+        instance._rollup_before = _remember(instance, fields, update_fields, watched)
 
 
 def _request_saved(sender, instance, raw=False, created=False, **kwargs):
@@ -198,9 +212,11 @@ def _request_services_changed(sender, instance, action, reverse, pk_set, **kwarg
         rollup.refresh_requests(pk_set or set())
 
 
-def _person_pre_save(sender, instance, raw=False, **kwargs):
+def _person_pre_save(sender, instance, raw=False, update_fields=None, **kwargs):
     if not raw:
-        instance._rollup_before = _remember(instance, ["area_id", "is_online"])
+        fields = ["area_id", "is_online"]
+        watched = fields + ["area"]
+        instance._rollup_before = _remember(instance, fields, update_fields, watched)
 
 
 def _person_saved(sender, instance, raw=False, created=False, **kwargs):
