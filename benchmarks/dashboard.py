@@ -242,7 +242,7 @@ def main():
         "",
         "Before the roll-up, on the same data in an earlier run of this command: raw SQL 633 ms, "
         "figures 4,673 ms (7.4×), rendered page 3,681 ms (5.8×). Rebuilding the roll-up from "
-        "scratch (`manage.py bippop_rollup --rebuild`) took 77 to 102 s for these 900,000 done "
+        "scratch (`manage.py bippop_rollup --rebuild`) took 52 to 102 s for these 900,000 done "
         "visits.",
     ]
     print("\n".join(lines))
