@@ -195,7 +195,7 @@ def test_representative_publishes_an_offer_that_waits_for_approval(
     assert offer.status == OfferStatus.PENDING
     assert (offer.capacity, offer.recurrence, offer.period) == (3, "weekly", "afternoon")
     assert offer.created_by == representative.user
-    assert audit_log().filter(action="wagtail_bippop.partner_offer_proposed").count() == 1
+    assert audit_log().filter(action="wagtail_bippop.offer.submitted").count() == 1
     assert OutboxMessage.objects.filter(kind="partner_submission").exists()
     home = signed_in.get(route(join_page, "space")).content.decode()
     assert "Balade le mardi après-midi" in home and "Waiting for approval" in home

@@ -93,10 +93,6 @@ ACTIONS = {
         gettext_lazy("Partner signed in"),
         gettext_lazy("A representative opened the partner space"),
     ),
-    space.OFFER_PROPOSED: (
-        gettext_lazy("Offer proposed by a partner"),
-        gettext_lazy("Offer proposed from the partner space"),
-    ),
     space.EVENT_PROPOSED: (
         gettext_lazy("Event proposed by a partner"),
         gettext_lazy("Event proposed from the partner space"),

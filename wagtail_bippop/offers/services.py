@@ -44,27 +44,34 @@ class ModerationError(Exception):
         self.message = message
 
 
-def propose_offer(data, *, volunteer, user=None):
-    """A volunteer's new offer, waiting for a coordinator's approval; coordinators are told."""
-    territory = volunteer.territory
+def propose_offer(data, *, volunteer=None, organisation=None, user=None):
+    """A new offer, waiting for a coordinator's approval, from a volunteer or a structure.
+
+    Coordinators are told of a volunteer's offer here; the partner space tells them itself,
+    naming the representative.
+    """
+    organisation = organisation or (volunteer.organisation if volunteer else None)
+    territory = (volunteer or organisation).territory
     offer = Offer(
         territory=territory,
         volunteer=volunteer,
-        organisation=volunteer.organisation,
+        organisation=organisation,
         status=OfferStatus.PENDING,
         created_by=user,
         **data,
     )
     offer.full_clean()
     offer.save()
-    log(offer, SUBMITTED, user=user, data={"volunteer": volunteer.pk})
-    site_settings = SolidaritySettings.for_site(territory.site)
-    _send_safely(
-        "offer_proposed",
-        to=coordinator_addresses(territory, site_settings),
-        context={"offer": offer, "volunteer": volunteer, "territory": territory},
-        territory=territory,
-    )
+    author = {"volunteer": volunteer.pk} if volunteer else {"organisation": organisation.pk}
+    log(offer, SUBMITTED, user=user, data=author)
+    if volunteer is not None:
+        site_settings = SolidaritySettings.for_site(territory.site)
+        _send_safely(
+            "offer_proposed",
+            to=coordinator_addresses(territory, site_settings),
+            context={"offer": offer, "volunteer": volunteer, "territory": territory},
+            territory=territory,
+        )
     return offer
 
 

@@ -11,11 +11,11 @@ from django.utils.text import slugify
 from wagtail.log_actions import log
 
 from ..events.agenda import agenda_page
-from ..models import Offer, OfferStatus, OrganisationRepresentative, OrganisationStatus
+from ..models import Offer, OrganisationRepresentative, OrganisationStatus
 from ..models.site_settings import SolidaritySettings
+from ..offers.services import propose_offer
 from ..public.submissions import _send_safely, coordinator_addresses
 
-OFFER_PROPOSED = "wagtail_bippop.partner_offer_proposed"
 EVENT_PROPOSED = "wagtail_bippop.partner_event_proposed"
 SIGNED_IN = "wagtail_bippop.partner_signed_in"
 
@@ -73,17 +73,7 @@ def _tell_coordinators(what, representative, title):
 
 def publish_offer(representative, data, *, user):
     """A new offer of the structure, waiting for a coordinator's approval."""
-    organisation = representative.organisation
-    offer = Offer(
-        territory=organisation.territory,
-        organisation=organisation,
-        status=OfferStatus.PENDING,
-        created_by=user,
-        **data,
-    )
-    offer.full_clean()
-    offer.save()
-    log(offer, OFFER_PROPOSED, user=user, data={"organisation": organisation.pk})
+    offer = propose_offer(data, organisation=representative.organisation, user=user)
     _tell_coordinators("offer", representative, offer.title)
     return offer
 

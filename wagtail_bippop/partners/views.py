@@ -12,13 +12,14 @@ from django.utils.translation import gettext_lazy
 from wagtail.log_actions import log
 
 from ..conf import bippop_settings
+from ..offers.forms import OfferForm
 from ..public.ratelimit import client_address
 from ..public.submissions import _send_safely, apply_model_errors
 from ..volunteer_space.forms import OpenLinkForm
 from ..volunteer_space.links import rate_limited
 from . import space
 from .links import signin_link, user_from_token
-from .space_forms import EventProposalForm, PartnerOfferForm, PartnerSigninForm
+from .space_forms import EventProposalForm, PartnerSigninForm
 
 TEMPLATES = "wagtail_bippop/partners/space"
 OFFER_SENT = gettext_lazy(
@@ -135,10 +136,10 @@ def home(page, request):
 @representative_required
 def new_offer(page, request):
     territory = page.get_territory()
-    form = PartnerOfferForm(request.POST or None, territory=territory)
+    form = OfferForm(request.POST or None, territory=territory)
     if request.method == "POST" and form.is_valid():
         try:
-            space.publish_offer(request.representative, form.cleaned_data, user=request.user)
+            space.publish_offer(request.representative, form.offer_data(), user=request.user)
         except ValidationError as error:
             apply_model_errors(form, error)
         else:
