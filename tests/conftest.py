@@ -168,3 +168,63 @@ def home_page(site):
 @pytest.fixture
 def root_page(db):
     return Page.get_first_root_node()
+
+
+@pytest.fixture
+def english_fresh_cache(client):
+    """English pages and an empty cache (rate limits), before and after the test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def coordinator(make_staff, territory):
+    from wagtail_bippop.roles import COORDINATOR_GROUP
+
+    return make_staff("coord", territories=[territory], group=COORDINATOR_GROUP)
+
+
+@pytest.fixture
+def other_coordinator(make_staff, other_territory):
+    from wagtail_bippop.roles import COORDINATOR_GROUP
+
+    return make_staff("othercoord", territories=[other_territory], group=COORDINATOR_GROUP)
+
+
+@pytest.fixture
+def section(home_page, territory):
+    """The solidarity section of ``territory`` with its forms and directory pages."""
+    from tests.browser.section import build_section
+
+    return build_section(home_page, territory)
+
+
+def _add_page(parent, page):
+    parent.add_child(instance=page)
+    return page
+
+
+@pytest.fixture
+def agenda(section):
+    from wagtail_bippop.models import EventIndexPage
+
+    return _add_page(section.index, EventIndexPage(title="Agenda des sorties", slug="agenda"))
+
+
+@pytest.fixture
+def join_page(section):
+    from wagtail_bippop.models import PartnerJoinPage
+
+    return _add_page(section.index, PartnerJoinPage(title="Rejoindre le réseau", slug="rejoindre"))
+
+
+@pytest.fixture
+def volunteer_space_page(section):
+    from wagtail_bippop.models import VolunteerSpacePage
+
+    page = VolunteerSpacePage(title="Espace bénévole", slug="espace-benevole")
+    return _add_page(section.index, page)

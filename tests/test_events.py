@@ -4,13 +4,11 @@ import datetime
 import re
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from icalendar import Calendar
 
-from tests.browser.section import build_section
 from tests.conftest import audit_log
 from wagtail_bippop.events.companions import COMPANION_SERVICE
 from wagtail_bippop.models import (
@@ -24,25 +22,7 @@ from wagtail_bippop.models import (
 )
 from wagtail_bippop.volunteer_space.services import user_for
 
-
-@pytest.fixture(autouse=True)
-def _clean_cache(client):
-    cache.clear()
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def section(home_page, territory):
-    return build_section(home_page, territory)
-
-
-@pytest.fixture
-def agenda(section):
-    page = EventIndexPage(title="Agenda des sorties", slug="agenda")
-    section.index.add_child(instance=page)
-    return page
+pytestmark = pytest.mark.usefixtures("english_fresh_cache")
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import re
 import uuid
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,16 +21,9 @@ from wagtail_bippop.models import (
     VettingStage,
     VolunteerSpacePage,
 )
-from wagtail_bippop.roles import COORDINATOR_GROUP
 from wagtail_bippop.volunteer_space.services import user_for
 
-
-@pytest.fixture(autouse=True)
-def _clean(client):
-    cache.clear()
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    yield
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("english_fresh_cache")
 
 
 @pytest.fixture
@@ -53,16 +45,6 @@ def event(section):
     event = EventPage(title="Café des aidants", starts_at=starts_at, place_name="Médiathèque")
     agenda.add_child(instance=event)
     return event
-
-
-@pytest.fixture
-def coordinator(make_staff, territory):
-    return make_staff("coord", territories=[territory], group=COORDINATOR_GROUP)
-
-
-@pytest.fixture
-def other_coordinator(make_staff, other_territory):
-    return make_staff("othercoord", territories=[other_territory], group=COORDINATOR_GROUP)
 
 
 def pairing(help_request):

@@ -13,7 +13,7 @@ from wagtail_bippop.models import (
     OfferStatus,
     ParticipationStatus,
 )
-from wagtail_bippop.roles import COORDINATOR_GROUP, READ_ONLY_GROUP
+from wagtail_bippop.roles import READ_ONLY_GROUP
 
 pytestmark = pytest.mark.django_db
 
@@ -21,11 +21,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _english(client):
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-
-
-@pytest.fixture
-def coordinator(make_staff, territory):
-    return make_staff("coord", territories=[territory], group=COORDINATOR_GROUP)
 
 
 @pytest.fixture

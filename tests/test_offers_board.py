@@ -6,7 +6,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.browser.section import build_section
 from tests.offers_support import add_board, bulk_offers, make_offer, make_organisation, next_weekday
 from wagtail_bippop.models import Offer, OfferStatus
 
@@ -14,11 +13,6 @@ from wagtail_bippop.models import Offer, OfferStatus
 @pytest.fixture(autouse=True)
 def _english(client):
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-
-
-@pytest.fixture
-def section(home_page, territory):
-    return build_section(home_page, territory)
 
 
 @pytest.fixture

@@ -30,11 +30,6 @@ def _english(client):
 
 
 @pytest.fixture
-def section(home_page, territory):
-    return build_section(home_page, territory)
-
-
-@pytest.fixture
 def help_url(section):
     return section.help_request.url
 

@@ -3,11 +3,9 @@
 import uuid
 
 import pytest
-from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
 
-from tests.browser.section import build_section
 from tests.conftest import audit_log
 from wagtail_bippop.models import (
     Organisation,
@@ -16,37 +14,8 @@ from wagtail_bippop.models import (
     OutboxMessage,
     PartnerJoinPage,
 )
-from wagtail_bippop.roles import COORDINATOR_GROUP
 
-
-@pytest.fixture(autouse=True)
-def _clean(client):
-    cache.clear()
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def section(home_page, territory):
-    return build_section(home_page, territory)
-
-
-@pytest.fixture
-def join_page(section):
-    page = PartnerJoinPage(title="Rejoindre le réseau", slug="rejoindre")
-    section.index.add_child(instance=page)
-    return page
-
-
-@pytest.fixture
-def coordinator(make_staff, territory):
-    return make_staff("coord", territories=[territory], group=COORDINATOR_GROUP)
-
-
-@pytest.fixture
-def other_coordinator(make_staff, other_territory):
-    return make_staff("othercoord", territories=[other_territory], group=COORDINATOR_GROUP)
+pytestmark = pytest.mark.usefixtures("english_fresh_cache")
 
 
 def join_data(**overrides):

@@ -4,14 +4,11 @@ import datetime
 import re
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 from wagtail.models import PageLogEntry
 
-from tests.browser.section import build_section
 from tests.conftest import audit_log
 from wagtail_bippop.models import (
-    EventIndexPage,
     EventPage,
     Offer,
     OfferStatus,
@@ -19,38 +16,13 @@ from wagtail_bippop.models import (
     OrganisationRepresentative,
     OrganisationStatus,
     OutboxMessage,
-    PartnerJoinPage,
 )
 from wagtail_bippop.partners.links import signin_link, user_for
 
 LINK = re.compile(r"https?://\S+/espace/signin/open/\?t=(\S+)")
 
 
-@pytest.fixture(autouse=True)
-def _clean(client):
-    cache.clear()
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def section(home_page, territory):
-    return build_section(home_page, territory)
-
-
-@pytest.fixture
-def join_page(section):
-    page = PartnerJoinPage(title="Rejoindre le réseau", slug="rejoindre")
-    section.index.add_child(instance=page)
-    return page
-
-
-@pytest.fixture
-def agenda(section):
-    page = EventIndexPage(title="Agenda", slug="agenda")
-    section.index.add_child(instance=page)
-    return page
+pytestmark = pytest.mark.usefixtures("english_fresh_cache")
 
 
 @pytest.fixture

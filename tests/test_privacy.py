@@ -176,20 +176,14 @@ def test_subject_access_command_writes_json_and_is_logged(make_request, tmp_path
     assert audit_log().filter(action="wagtail_bippop.subject_access_exported").count() == 1
 
 
-def _coordinator(make_staff, territory):
-    from wagtail_bippop.roles import COORDINATOR_GROUP
-
-    return make_staff("coord", territories=[territory], group=COORDINATOR_GROUP)
-
-
 def test_coordinator_downloads_the_data_of_their_own_people_only(
-    client, make_staff, territory, other_territory, make_beneficiary, make_request
+    client, coordinator, make_staff, territory, other_territory, make_beneficiary, make_request
 ):
     from wagtail_bippop.roles import READ_ONLY_GROUP
 
     mine = make_request().beneficiary
     theirs = make_beneficiary(territory=other_territory)
-    client.force_login(_coordinator(make_staff, territory))
+    client.force_login(coordinator)
     url = reverse("wagtail_bippop_coordinator:subject_access", args=[mine.pk])
     response = client.get(url)
     assert response.status_code == 200
@@ -204,11 +198,11 @@ def test_coordinator_downloads_the_data_of_their_own_people_only(
 
 
 def test_anonymising_from_the_admin_waits_until_nothing_is_in_progress(
-    client, make_staff, territory, make_request
+    client, coordinator, make_request
 ):
     request = make_request()
     person = request.beneficiary
-    client.force_login(_coordinator(make_staff, territory))
+    client.force_login(coordinator)
     url = reverse("wagtail_bippop_coordinator:anonymise", args=[person.pk])
     response = client.post(url)
     assert response.status_code == 200
