@@ -4,8 +4,8 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
-from sesame.utils import get_token, get_user
 
+from .. import signin
 from ..conf import bippop_settings
 
 SIGNIN_SCOPE = "bippop-volunteer-space"
@@ -26,18 +26,11 @@ def space_url(territory):
 
 
 def signin_token(user):
-    return get_token(user, scope=SIGNIN_SCOPE)
+    return signin.token_for(user, SIGNIN_SCOPE)
 
 
 def user_from_token(token):
-    """The user a sign-in token was made for; None when expired, used or tampered with.
-
-    Single use comes from django-sesame's SESAME_ONE_TIME: a token is bound to the user's
-    last login, which signing in updates.
-    """
-    if not token:
-        return None
-    return get_user(token, scope=SIGNIN_SCOPE, max_age=bippop_settings.SIGNIN_LINK_MINUTES * 60)
+    return signin.user_from_token(token, SIGNIN_SCOPE)
 
 
 def rate_limited(*keys):

@@ -3,13 +3,13 @@
 Every change is logged with ``wagtail.log_actions``; queries are scoped to the volunteer.
 """
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from wagtail.log_actions import log
 
+from .. import signin
 from ..models import (
     Absence,
     AvailabilitySlot,
@@ -46,19 +46,7 @@ def find_volunteer(territory, identifier):
 
 def user_for(volunteer):
     """The volunteer's user account, created on first sign-in (no password)."""
-    if volunteer.user_id:
-        return volunteer.user
-    user = get_user_model()(
-        username=f"volunteer-{volunteer.pk}",
-        email=volunteer.email,
-        first_name=volunteer.first_name[:150],
-        last_name=volunteer.last_name[:150],
-    )
-    user.set_unusable_password()
-    user.save()
-    volunteer.user = user
-    volunteer.save(update_fields=["user"])
-    return user
+    return signin.account_for(volunteer, "volunteer")
 
 
 # --- what the volunteer may see ------------------------------------------------------
