@@ -6,21 +6,18 @@ solicitation (personal link, first yes wins).
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
 from django.urls import include, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import TemplateView
 from wagtail import hooks
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from ..events.companions import OFFERED, STANDING
-from ..models import HelpRequest, Offer, Solicitation, VettingStage
-from ..roles import is_read_only, territories_for_user
+from ..models import Offer, Solicitation, VettingStage
 from ..solicitations import SOLICITABLE_STATUSES, solicit
+from .matching_views import RequestScreen
 
-PERMISSION = "wagtail_bippop.add_solicitation"
 URL_NAMESPACE = "wagtail_bippop_event_pairing"
 
 
@@ -51,29 +48,11 @@ def request_actions(user, help_request):
     return []
 
 
-class EventPairingView(WagtailAdminTemplateMixin, TemplateView):
+class EventPairingView(RequestScreen):
     template_name = "wagtail_bippop/admin/event_pairing.html"
     page_title = gettext_lazy("Go together to an event")
-    header_icon = "group"
-
-    def dispatch(self, request, *args, **kwargs):
-        user = request.user
-        if is_read_only(user) or not user.has_perm(PERMISSION):
-            raise PermissionDenied
-        # Another territory's request does not exist for this user.
-        self.help_request = get_object_or_404(
-            HelpRequest.objects.select_related("beneficiary", "event"),
-            pk=kwargs["request_id"],
-            territory__in=territories_for_user(user),
-            event__isnull=False,
-        )
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_page_subtitle(self):
-        return self.help_request.reference
-
-    def get_breadcrumbs_items(self):
-        return []
+    related = ("beneficiary", "event")
+    request_filters = {"event__isnull": False}
 
     def get_context_data(self, **kwargs):
         offers = list(companion_offers(self.help_request))

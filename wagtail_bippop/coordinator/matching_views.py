@@ -18,10 +18,13 @@ from ..solicitations import SOLICITABLE_STATUSES, Outcome, respond, solicit
 PERMISSION = "wagtail_bippop.add_solicitation"
 
 
-class SuggestionsView(WagtailAdminTemplateMixin, TemplateView):
-    template_name = "wagtail_bippop/admin/matching/suggestions.html"
-    page_title = gettext_lazy("Find a volunteer")
+class RequestScreen(WagtailAdminTemplateMixin, TemplateView):
+    """A coordinator's screen about one request of their own territories (any other: 404)."""
+
     header_icon = "group"
+    # ``select_related`` paths, and extra conditions a request must meet to be shown.
+    related = ("beneficiary",)
+    request_filters = {}
 
     def dispatch(self, request, *args, **kwargs):
         user = request.user
@@ -29,9 +32,10 @@ class SuggestionsView(WagtailAdminTemplateMixin, TemplateView):
             raise PermissionDenied
         # Another territory's request does not exist for this user.
         self.help_request = get_object_or_404(
-            HelpRequest.objects.select_related("beneficiary__area", "territory"),
+            HelpRequest.objects.select_related(*self.related),
             pk=kwargs["request_id"],
             territory__in=territories_for_user(user),
+            **self.request_filters,
         )
         return super().dispatch(request, *args, **kwargs)
 
@@ -40,6 +44,12 @@ class SuggestionsView(WagtailAdminTemplateMixin, TemplateView):
 
     def get_breadcrumbs_items(self):
         return []
+
+
+class SuggestionsView(RequestScreen):
+    template_name = "wagtail_bippop/admin/matching/suggestions.html"
+    page_title = gettext_lazy("Find a volunteer")
+    related = ("beneficiary__area", "territory")
 
     def get_context_data(self, **kwargs):
         help_request = self.help_request
