@@ -6,7 +6,14 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.offers_support import add_board, bulk_offers, make_offer, make_organisation, next_weekday
+from tests.offers_support import (
+    add_board,
+    add_event,
+    bulk_offers,
+    make_offer,
+    make_organisation,
+    next_weekday,
+)
 from wagtail_bippop.models import Offer, OfferStatus
 
 
@@ -184,3 +191,21 @@ def test_query_counts_do_not_grow_with_the_offers(client, board, territory, volu
     assert Offer.objects.count() == 1000
     large = (_queries(client, board.url), _queries(client, detail_url(board, offer)))
     assert small == large
+
+
+def test_offers_to_accompany_someone_to_an_event_stay_off_the_board(
+    client, board, section, territory, volunteer
+):
+    event = add_event(section.index)
+    companion = make_offer(
+        territory,
+        volunteer=volunteer,
+        title="Accompagner quelqu'un au marché",
+        service=territory.services.get(slug="accompagnement-evenement"),
+        capacity=1,
+        event=event,
+    )
+    plain = make_offer(territory, volunteer=volunteer, title="Balade au parc")
+    html = client.get(board.url).content.decode()
+    assert plain.title in html and "Accompagner quelqu" not in html
+    assert client.get(detail_url(board, companion)).status_code == 404

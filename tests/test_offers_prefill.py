@@ -183,3 +183,17 @@ def test_past_unpublished_or_foreign_events_are_ignored(
     for event in (past, draft, foreign):
         form = client.get(help_url, {"evenement": event.pk}).context["form"]
         assert "event" not in form.initial
+
+
+def test_an_offer_to_accompany_someone_to_an_event_is_not_joined_from_the_form(
+    client, help_url, section, territory, make_volunteer
+):
+    companion = make_offer(
+        territory,
+        volunteer=make_volunteer(),
+        service=territory.services.get(slug="accompagnement-evenement"),
+        capacity=1,
+        event=add_event(section.index),
+    )
+    response = client.get(help_url, {"offre": companion.pk})
+    assert "offer" not in response.context["form"].initial

@@ -15,9 +15,10 @@ from ..models import Area, Offer, ServiceType, Weekday
 
 
 def board_offers(territory):
+    # Offers to accompany someone to an event are paired from the event's page instead.
     return (
         Offer.objects.current()
-        .filter(territory=territory)
+        .filter(territory=territory, event__isnull=True)
         .select_related("service", "area", "organisation")
         .order_by("first_date", "start_time", "title", "pk")
     )

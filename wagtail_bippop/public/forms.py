@@ -67,8 +67,14 @@ EVENT_COMPANION_SERVICE = "accompagnement-evenement"
 
 
 def open_offers(territory):
-    """Offers a resident can still ask to join: current, approved, with a place left."""
-    return Offer.objects.current().filter(territory=territory, places_taken__lt=F("capacity"))
+    """Offers a resident can still ask to join: current, approved, with a place left.
+
+    Offers to accompany someone to an event are not joined this way: the event's own
+    "I need someone to go with me" leads to the coordinator's pairing.
+    """
+    return Offer.objects.current().filter(
+        territory=territory, event__isnull=True, places_taken__lt=F("capacity")
+    )
 
 
 def coming_events(section):
