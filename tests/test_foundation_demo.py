@@ -66,3 +66,25 @@ def test_demo_command_builds_a_plausible_commune(site):
     # A second run does not duplicate the data.
     call_command("bippop_demo", territory="Bellerive-sur-Aronde", size=2000, seed=1)
     assert Beneficiary.objects.filter(territory=territory).count() == 24
+
+
+@pytest.mark.django_db
+def test_demo_built_just_after_midnight_has_no_request_from_the_future(site):
+    """Today's requests used to be stamped later today: built at dawn, they broke the
+    "called back after received" constraint (the example site's default size and seed)."""
+    import datetime
+    from unittest import mock
+
+    from django.utils import timezone
+
+    territory = Territory.objects.create(name="Aube", slug="aube", site=site)
+    today = timezone.localdate()
+    dawn = datetime.datetime.combine(
+        today, datetime.time(0, 10), tzinfo=timezone.get_current_timezone()
+    )
+    with mock.patch("django.utils.timezone.now", return_value=dawn):
+        DemoGenerator(territory, size=10_000, seed=42, today=today).run()
+    requests = HelpRequest.objects.filter(territory=territory)
+    # The seed puts requests on the day the demo is built.
+    assert requests.filter(created_at__gt=dawn - datetime.timedelta(hours=1)).exists()
+    assert not requests.filter(created_at__gt=dawn).exists()

@@ -282,7 +282,11 @@ class DemoGenerator:
         for beneficiary in self.beneficiaries:
             for _ in range(rng.choice([1, 1, 1, 2, 2, 3])):
                 day = self.today - datetime.timedelta(days=rng.randint(0, 364))
-                created = self.at(day, rng.randint(8, 17), rng.randint(0, 59))
+                # Today's requests arrived earlier today, even when the demo is built at dawn.
+                created = min(
+                    self.at(day, rng.randint(8, 17), rng.randint(0, 59)),
+                    now - datetime.timedelta(minutes=30),
+                )
                 age = (self.today - day).days
                 if age < 4:
                     fate = rng.choice(["new", "contacted", "searching"])
