@@ -341,3 +341,12 @@ def test_reach_is_the_smallest_whole_radius_covering_the_distance(
     # The score the database sorted on is the one the reasons explain.
     assert [s.score for s in suggestions] == sorted((s.score for s in suggestions), reverse=True)
     assert 3.2 <= suggestions[0].distance_km <= 3.5
+
+
+def test_an_area_with_half_its_coordinates_is_simply_not_near(
+    help_request, make_volunteer, service, territory
+):
+    half = Area.objects.create(territory=territory, name="Les Prés", latitude=Decimal("49.5"))
+    make_volunteer(last_name="Prés", services=[service], area=half, mobility_radius_km=50)
+    make_volunteer(last_name="Ailleurs", services=[service])
+    assert sorted(names(rank(help_request))) == ["Ailleurs", "Prés"]

@@ -68,9 +68,8 @@ def test_offer_link_preselects_its_service_and_shows_a_summary(
 )
 def test_unavailable_offer_gives_the_normal_form(client, help_url, territory, volunteer, change):
     offer = make_offer(territory, volunteer=volunteer)
-    for name, value in change.items():
-        setattr(offer, name, value)
-    offer.save()
+    # Places only change through guarded updates, never through a full save.
+    type(offer).objects.filter(pk=offer.pk).update(**change)
     response = client.get(help_url, {"offre": offer.pk})
     assert response.status_code == 200
     assert "offer" not in response.context["form"].initial

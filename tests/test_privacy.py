@@ -214,3 +214,45 @@ def test_anonymising_from_the_admin_waits_until_nothing_is_in_progress(
     assert Beneficiary.objects.get(pk=person.pk).status == BeneficiaryStatus.ANONYMISED
     entry = audit_log().get(action="wagtail_bippop.anonymised")
     assert entry.user.username == "coord"
+
+
+def test_anonymising_touches_only_this_person_s_history_and_drops_free_text(
+    make_request, make_beneficiary, make_volunteer
+):
+    request = make_request(beneficiary=make_beneficiary(first_name="Jean", last_name="Martin"))
+    person = request.beneficiary
+    person.is_online = True
+    person.save()
+    namesake = make_volunteer(first_name="Jean", last_name="Martin")
+    cousin = make_beneficiary(first_name="Jean", last_name="Martinez")
+    log(person, "wagtail_bippop.contact.log")
+    log(namesake, "wagtail_bippop.vetting.suspend")
+    log(cousin, "wagtail_bippop.contact.log")
+    log(request, "wagtail_bippop.request.status", data={"reason": "Partie chez sa fille à Lyon"})
+    HelpRequest.objects.filter(pk=request.pk).update(status=RequestStatus.CLOSED)
+    anonymise_beneficiary(person)
+
+    assert audit_log().get(action="wagtail_bippop.vetting.suspend").label == "Jean Martin"
+    contacts = audit_log().filter(action="wagtail_bippop.contact.log")
+    assert contacts.get(object_id=str(cousin.pk)).label == "Jean Martinez"
+    assert "Martin" not in contacts.get(object_id=str(person.pk)).label
+    status_entry = audit_log().get(action="wagtail_bippop.request.status")
+    assert "reason" not in status_entry.data
+    # Not identifying, and the past figures (online or not) must not move.
+    assert Beneficiary.objects.get(pk=person.pk).is_online is True
+
+
+def test_a_volunteer_s_reasons_and_notes_go_too(make_volunteer):
+    from wagtail_bippop.models import Absence, Volunteer
+
+    gone = make_volunteer(stage=VettingStage.LEFT, left_reason="Déménage chez sa sœur à Nice")
+    Absence.objects.create(
+        volunteer=gone,
+        start_date=datetime.date(2026, 7, 1),
+        end_date=datetime.date(2026, 7, 15),
+        note="Opération du genou",
+    )
+    anonymise_volunteer(gone)
+    gone = Volunteer.objects.get(pk=gone.pk)
+    assert "Nice" not in gone.left_reason
+    assert list(gone.absences.values_list("note", flat=True)) == [""]

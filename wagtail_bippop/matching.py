@@ -224,7 +224,10 @@ def _absences(start, end):
 
 
 def squared_km(criteria, area):
-    if criteria.latitude is None or area is None or area.latitude is None:
+    if criteria.latitude is None or criteria.longitude is None:
+        return None
+    # An area with half its coordinates typed in has no usable position.
+    if area is None or area.latitude is None or area.longitude is None:
         return None
     lon_scale = KM_PER_DEGREE * math.cos(math.radians(criteria.latitude))
     dlat = (float(area.latitude) - criteria.latitude) * KM_PER_DEGREE

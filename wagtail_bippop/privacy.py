@@ -83,22 +83,59 @@ def volunteers_due(territory=None, now=None):
     return volunteers.order_by("updated_at")
 
 
-def _scrub_log_labels(person, label):
-    """Log entries keep what happened; the person's name goes from their labels."""
-    full_name = person.full_name
-    if not full_name:
-        return
-    log_model = registry.get_log_model_for_model(type(person))
-    app_types = ContentType.objects.filter(app_label="wagtail_bippop")
-    for entry in log_model.objects.filter(
-        content_type__in=app_types, label__icontains=full_name
-    ).only("pk", "label"):
-        entry.label = entry.label.replace(full_name, label)
-        entry.save(update_fields=["label"])
+# Keys of logged data that may hold free text about a person (reasons, notes, recipients).
+FREE_TEXT_KEYS = {"reason", "note", "summary", "report", "recipient", "description", "name"}
+
+
+def _scrub_log_entries(records, label):
+    """The audit trail keeps what happened to ``records``; who it was goes.
+
+    Entries are found by identity (content type and id), never by matching a name, so
+    nobody else's history is touched whatever their name.
+    """
+    by_model = {}
+    for record in records:
+        by_model.setdefault(type(record), set()).add(str(record.pk))
+    for model, ids in by_model.items():
+        log_model = registry.get_log_model_for_model(model)
+        if log_model is None:
+            continue
+        entries = log_model.objects.filter(
+            content_type=ContentType.objects.get_for_model(model), object_id__in=ids
+        )
+        for entry in entries.only("pk", "label", "data", "object_id"):
+            entry.data = {
+                key: value for key, value in (entry.data or {}).items() if key not in FREE_TEXT_KEYS
+            }
+            if model in (Beneficiary, Volunteer):
+                entry.label = label
+            elif model is OutboxMessage:  # labelled "kind → recipient"
+                entry.label = f"#{entry.object_id}"
+            entry.save(update_fields=["label", "data"])
+
+
+def _related_records(person):
+    """``person`` and the records about them whose log entries may name them."""
+    if isinstance(person, Beneficiary):
+        requests = list(HelpRequest.objects.filter(beneficiary=person))
+        return [
+            person,
+            *requests,
+            *Mission.objects.filter(request__in=requests),
+            *Visit.objects.filter(mission__request__in=requests),
+            *ContactLog.objects.filter(beneficiary=person),
+            *ConsentRecord.objects.filter(beneficiary=person),
+            *OutboxMessage.objects.filter(beneficiary=person),
+        ]
+    return [
+        person,
+        *ConsentRecord.objects.filter(volunteer=person),
+        *OutboxMessage.objects.filter(volunteer=person),
+    ]
 
 
 def _blank_identity(person, label):
-    _scrub_log_labels(person, label)
+    _scrub_log_entries(_related_records(person), label)
     person.first_name = ANONYMOUS_FIRST_NAME
     person.last_name = label
     for field in ("phone", "email", "address", "postcode"):
@@ -115,7 +152,6 @@ def anonymise_beneficiary(person, *, user=None, now=None):
     _blank_identity(person, label)
     person.birth_year = None
     person.restricted_notes = ""
-    person.is_online = False
     person.status = BeneficiaryStatus.ANONYMISED
     person.anonymised_at = now
     person.save()
@@ -131,7 +167,9 @@ def anonymise_beneficiary(person, *, user=None, now=None):
     Visit.objects.filter(mission__request__beneficiary=person).update(report="")
     ContactLog.objects.filter(beneficiary=person).update(summary="")
     ConsentRecord.objects.filter(beneficiary=person).update(given_by="")
-    OutboxMessage.objects.filter(beneficiary=person).update(recipient="", subject="", body="")
+    OutboxMessage.objects.filter(beneficiary=person).update(
+        recipient="", subject="", body="", last_error=""
+    )
     log(person, ANONYMISED, user=user)
     return person
 
@@ -141,14 +179,18 @@ def anonymise_volunteer(volunteer, *, user=None):
     label = f"#{volunteer.pk}"
     _blank_identity(volunteer, label)
     volunteer.directory_opt_in = False
+    volunteer.left_reason = "—"  # required for a volunteer who left; says nothing
     volunteer.save()
+    volunteer.absences.update(note="")
     if volunteer.user_id:
         account = volunteer.user
         account.is_active = False
         account.email = ""
         account.first_name = account.last_name = ""
         account.save(update_fields=["is_active", "email", "first_name", "last_name"])
-    OutboxMessage.objects.filter(volunteer=volunteer).update(recipient="", subject="", body="")
+    OutboxMessage.objects.filter(volunteer=volunteer).update(
+        recipient="", subject="", body="", last_error=""
+    )
     ConsentRecord.objects.filter(volunteer=volunteer).update(given_by="")
     log(volunteer, ANONYMISED, user=user)
     return volunteer

@@ -73,7 +73,7 @@ class EventPairingView(RequestScreen):
         raw = request.POST.get("volunteer", "")
         offer = (
             companion_offers(self.help_request).filter(volunteer_id=int(raw)).first()
-            if raw.isdigit()
+            if raw.isdecimal()
             else None
         )
         if offer is None:

@@ -78,7 +78,7 @@ class SuggestionsView(RequestScreen):
         return reverse("wagtail_bippop_matching:suggestions", args=[self.help_request.pk])
 
     def ask(self, raw_ids):
-        ids = [int(value) for value in raw_ids if value.isdigit()]
+        ids = [int(value) for value in raw_ids if value.isdecimal()]
         if not ids:
             messages.error(self.request, _("Tick at least one volunteer to ask."))
             return

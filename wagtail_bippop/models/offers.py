@@ -36,9 +36,13 @@ class OfferRecurrence(models.TextChoices):
 
 class OfferQuerySet(models.QuerySet):
     def current(self, today=None):
-        """Approved and not past their last date: what the public board shows."""
+        """Approved, not past their last date, and their author still in good standing
+        (an active volunteer, or an approved structure): what the public board shows."""
         today = today or timezone.localdate()
-        return self.filter(status=OfferStatus.APPROVED, last_date__gte=today)
+        return self.filter(status=OfferStatus.APPROVED, last_date__gte=today).filter(
+            Q(volunteer__isnull=True) | Q(volunteer__stage="active"),
+            Q(volunteer__isnull=False) | Q(organisation__status="approved"),
+        )
 
 
 class Offer(models.Model):
@@ -73,7 +77,8 @@ class Offer(models.Model):
     )
     event = models.ForeignKey(
         "wagtail_bippop.EventPage",
-        on_delete=models.SET_NULL,
+        # Gone with its event: it must not turn into an ordinary public offer.
+        on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="companion_offers",
@@ -185,8 +190,7 @@ class Offer(models.Model):
         return self.places_taken >= self.capacity
 
     def is_current(self, today=None):
-        today = today or timezone.localdate()
-        return self.status == OfferStatus.APPROVED and self.last_date >= today
+        return Offer.objects.current(today).filter(pk=self.pk).exists()
 
     def _fill_derived_dates(self):
         # A one-off offer ends on its date; the day of the week is kept for the board's filter.
@@ -221,6 +225,14 @@ class Offer(models.Model):
 
     def save(self, *args, **kwargs):
         self._fill_derived_dates()
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            # A form saving a copy read earlier must not undo a place taken or given back
+            # meanwhile: places only change through the guarded UPDATEs.
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "places_taken"
+            ]
         super().save(*args, **kwargs)
 
 

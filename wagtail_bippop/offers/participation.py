@@ -115,11 +115,23 @@ def confirm(participation, *, user, today=None):
         if locked.status != ParticipationStatus.ASKED:
             raise ParticipationError(_("This participation has already been decided."))
         if not offer.is_current(today):
-            raise ParticipationError(_("This offer is no longer published, or it is over."))
+            raise ParticipationError(
+                _(
+                    "This offer is no longer published, it is over, or the person or structure "
+                    "offering it may no longer take part."
+                )
+            )
         if help_request.status in (RequestStatus.CLOSED, RequestStatus.CANCELLED):
             raise ParticipationError(
                 _("The request is closed or cancelled: its person cannot take part any more.")
             )
+        already = OfferParticipation.objects.filter(
+            offer=offer,
+            status=ParticipationStatus.CONFIRMED,
+            request__beneficiary_id=help_request.beneficiary_id,
+        )
+        if already.exists():
+            raise ParticipationError(_("This person already has a place in this offer."))
         if not take_place(offer.pk):
             raise NoPlaceLeft()
         _decided(locked, ParticipationStatus.CONFIRMED, user, now)

@@ -81,7 +81,12 @@ def coming_events(section):
     """Live events of the section that have not started yet."""
     if section is None:
         return EventPage.objects.none()
-    return EventPage.objects.live().descendant_of(section).filter(starts_at__gte=timezone.now())
+    return (
+        EventPage.objects.live()
+        .public()
+        .descendant_of(section)
+        .filter(starts_at__gte=timezone.now())
+    )
 
 
 def _find(queryset, value):

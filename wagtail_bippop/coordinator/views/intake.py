@@ -50,7 +50,7 @@ class PhoneIntakeView(CoordinatorView):
     def get_form(self, data=None):
         initial = {}
         chosen = self.request.GET.get("beneficiary")
-        if chosen and chosen.isdigit():
+        if chosen and chosen.isdecimal():
             person = self.get_scoped(Beneficiary, chosen)
             initial = {"beneficiary": person.pk, "territory": person.territory_id}
         return PhoneIntakeForm(data, initial=initial, user=self.request.user)

@@ -27,7 +27,7 @@ class Command(BaseCommand):
             raise CommandError("Nothing to do: pass --rebuild.")
         ids = None
         if territory:
-            match = Q(slug=territory) | (Q(pk=int(territory)) if territory.isdigit() else Q())
+            match = Q(slug=territory) | (Q(pk=int(territory)) if territory.isdecimal() else Q())
             ids = list(Territory.objects.filter(match).values_list("pk", flat=True))
             if not ids:
                 raise CommandError(f"No territory {territory!r}.")
