@@ -186,3 +186,63 @@ def test_the_database_refuses_more_than_capacity(territory, volunteer):
     offer = make_offer(territory, volunteer=volunteer, capacity=1)
     with pytest.raises(IntegrityError), transaction.atomic():
         Offer.objects.filter(pk=offer.pk).update(places_taken=2)
+
+
+def test_an_offer_of_a_suspended_volunteer_leaves_the_board_and_cannot_be_confirmed(
+    territory, volunteer, ask, coordinator
+):
+    from wagtail_bippop.models import VettingStage, Volunteer
+
+    offer = make_offer(territory, volunteer=volunteer)
+    participation = ask(offer)
+    Volunteer.objects.filter(pk=volunteer.pk).update(stage=VettingStage.SUSPENDED)
+    assert not Offer.objects.current().filter(pk=offer.pk).exists()
+    with pytest.raises(participations.ParticipationError):
+        participations.confirm(participation, user=coordinator)
+    assert not Mission.objects.exists()
+
+
+def test_an_offer_of_a_structure_no_longer_approved_leaves_the_board(territory):
+    from wagtail_bippop.models import Organisation, OrganisationStatus
+
+    structure = make_organisation(territory)
+    offer = make_offer(territory, organisation=structure)
+    assert Offer.objects.current().filter(pk=offer.pk).exists()
+    Organisation.objects.filter(pk=structure.pk).update(status=OrganisationStatus.REJECTED)
+    assert not Offer.objects.current().filter(pk=offer.pk).exists()
+
+
+def test_a_full_save_from_an_old_copy_keeps_the_places_taken(
+    territory, volunteer, ask, coordinator
+):
+    offer = make_offer(territory, volunteer=volunteer, capacity=2)
+    stale = Offer.objects.get(pk=offer.pk)  # an edit form opened before the confirmation
+    participations.confirm(ask(offer), user=coordinator)
+    stale.title = "Balade au parc"
+    stale.save()
+    offer.refresh_from_db()
+    assert (offer.title, offer.places_taken) == ("Balade au parc", 1)
+
+
+def test_deleting_a_confirmed_participation_gives_its_place_back(
+    territory, volunteer, ask, coordinator
+):
+    offer = make_offer(territory, volunteer=volunteer, capacity=1)
+    participation = ask(offer)
+    participations.confirm(participation, user=coordinator)
+    offer.refresh_from_db()
+    assert offer.is_full
+    OfferParticipation.objects.filter(pk=participation.pk).delete()
+    offer.refresh_from_db()
+    assert offer.places_taken == 0
+
+
+def test_one_person_takes_one_place_per_offer(territory, ask, coordinator, make_beneficiary):
+    structure = make_organisation(territory)
+    offer = make_offer(territory, organisation=structure, capacity=3)
+    person = make_beneficiary()
+    participations.confirm(ask(offer, beneficiary=person), user=coordinator)
+    with pytest.raises(participations.ParticipationError):
+        participations.confirm(ask(offer, beneficiary=person), user=coordinator)
+    offer.refresh_from_db()
+    assert offer.places_taken == 1
