@@ -11,3 +11,6 @@ class WagtailBippopConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401
+        from .site_history import install
+
+        install()

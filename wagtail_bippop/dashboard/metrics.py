@@ -308,6 +308,9 @@ def _labels(period):
             .values_list("kind", "pk", "name"),
             all=True,
         )
+        # No default ordering on the union: Django 6.1 would order it by the first model's
+        # Meta ordering, on columns the union does not select.
+        .order_by()
     )
     labels = {RollupDimension.SERVICE: {}, RollupDimension.AREA: {}}
     for kind, pk, name in names:
