@@ -31,6 +31,7 @@ from .missions import (  # noqa: F401
     MissionStatus,
     Visit,
     VisitStatus,
+    Worry,
 )
 from .offers import (  # noqa: F401
     MAX_OFFER_PLACES,

@@ -245,3 +245,65 @@ class ContactLog(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} – {timezone.localtime(self.occurred_at):%d/%m/%Y}"
+
+
+class Worry(models.Model):
+    """A volunteer's worry about a person, raised in a visit report or between visits.
+
+    It stays open until a coordinator of the person's territory marks it as handled.
+    """
+
+    beneficiary = models.ForeignKey(
+        Beneficiary, on_delete=models.CASCADE, related_name="worries", verbose_name=_("person")
+    )
+    mission = models.ForeignKey(
+        Mission,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="worries",
+        verbose_name=_("mission"),
+    )
+    visit = models.OneToOneField(
+        Visit,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="worry_record",
+        verbose_name=_("visit"),
+    )
+    raised_by = models.ForeignKey(
+        Volunteer,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="worries",
+        verbose_name=_("raised by"),
+    )
+    text = models.TextField(_("what worries the volunteer"), blank=True, max_length=4000)
+    raised_at = models.DateTimeField(_("raised at"), default=timezone.now)
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("handled by"),
+    )
+    handled_note = models.CharField(_("note on handling"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("worry")
+        verbose_name_plural = _("worries")
+        ordering = ["-raised_at"]
+        indexes = [
+            models.Index(fields=["handled_at", "raised_at"], name="bippop_worry_open"),
+        ]
+
+    def __str__(self):
+        return f"{self.beneficiary} – {timezone.localtime(self.raised_at):%d/%m/%Y %H:%M}"
+
+    @property
+    def is_open(self):
+        return self.handled_at is None
