@@ -10,18 +10,29 @@ from ..models.people import name_key
 from ..phones import normalise_phone
 
 
-def person_match(query):
-    """A filter on beneficiaries or volunteers, or None when the query is too short."""
+def person_match(query, prefix=""):
+    """A filter on beneficiaries or volunteers, or None when the query is too short.
+
+    Every word typed must be in the person's name, in any order and whatever the accents,
+    case or hyphens: "Germaine Roux", "roux germaine" and "Roux" find Germaine Roux.
+    ``prefix`` is the path from the searched model to the person ("request__beneficiary").
+    """
     query = (query or "").strip()
     if len(query) < 2:
         return None
-    match = Q(name_key__contains=name_key("", query))
+    field = f"{prefix}__" if prefix else ""
+    words = name_key("", query).split()
+    match = Q()
+    for word in words:
+        match &= Q(**{f"{field}name_key__contains": word})
+    if not words:
+        match = Q(pk__in=[])
     try:
         phone = normalise_phone(query)
     except ValidationError:
         phone = ""
     if phone:
-        match |= Q(phone=phone)
+        match |= Q(**{f"{field}phone": phone})
     return match
 
 

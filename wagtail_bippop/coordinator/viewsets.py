@@ -95,6 +95,7 @@ class ScopedModelViewSet(ModelViewSet):
     copy_view_enabled = False
     base_form_class = ScopedAdminForm
     export_many_fields = ()
+    person_search_paths = ()
 
     def get_edit_handler(self):
         return ObjectList(self.panels, base_form_class=self.base_form_class).bind_to_model(
@@ -109,6 +110,7 @@ class ScopedModelViewSet(ModelViewSet):
         return super().get_index_view_kwargs(
             object_actions=self.object_actions,
             export_many_fields=self.export_many_fields,
+            person_search_paths=self.person_search_paths,
             **kwargs,
         )
 
@@ -175,13 +177,8 @@ class HelpRequestViewSet(ScopedModelViewSet):
     menu_order = 100
     index_view_class = RequestIndexView
     filterset_class = filters.HelpRequestFilterSet
-    search_fields = [
-        "reference",
-        "beneficiary__last_name",
-        "beneficiary__first_name",
-        "beneficiary__phone",
-        "requester_name",
-    ]
+    search_fields = ["reference", "requester_name"]
+    person_search_paths = ("beneficiary",)
     list_display = [
         "reference",
         Column("beneficiary", label=_("Person")),
@@ -301,7 +298,8 @@ class BeneficiaryViewSet(ScopedModelViewSet):
     menu_order = 200
     index_view_class = BeneficiaryIndexView
     filterset_class = filters.BeneficiaryFilterSet
-    search_fields = ["last_name", "first_name", "phone", "email", "address"]
+    search_fields = ["phone", "email", "address"]
+    person_search_paths = ("",)
     list_display = [
         Column("full_name", label=_("Name"), sort_key="last_name"),
         "birth_year",
@@ -375,7 +373,8 @@ class VolunteerViewSet(ScopedModelViewSet):
     menu_order = 300
     index_view_class = VolunteerIndexView
     filterset_class = filters.VolunteerFilterSet
-    search_fields = ["last_name", "first_name", "phone", "email"]
+    search_fields = ["phone", "email"]
+    person_search_paths = ("",)
     list_display = [
         Column("full_name", label=_("Name"), sort_key="last_name"),
         StatusTagColumn(
@@ -482,11 +481,8 @@ class MissionViewSet(ScopedModelViewSet):
     menu_order = 400
     index_view_class = MissionIndexView
     filterset_class = filters.MissionFilterSet
-    search_fields = [
-        "request__reference",
-        "request__beneficiary__last_name",
-        "volunteer__last_name",
-    ]
+    search_fields = ["request__reference"]
+    person_search_paths = ("request__beneficiary", "volunteer")
     list_display = [
         Column("request", label=_("Request")),
         Column("beneficiary", label=_("Person"), accessor="request.beneficiary"),
@@ -565,7 +561,8 @@ class VisitViewSet(ScopedModelViewSet):
     menu_order = 500
     index_view_class = VisitIndexView
     filterset_class = filters.VisitFilterSet
-    search_fields = ["mission__request__beneficiary__last_name", "mission__volunteer__last_name"]
+    search_fields = ["mission__request__reference"]
+    person_search_paths = ("mission__request__beneficiary", "mission__volunteer")
     list_display = [
         Column(
             "starts_at",

@@ -5,12 +5,14 @@ scope. ``object_actions`` (set by the viewset) adds the coordinator's own action
 vetting, report a visit…) as buttons on the record's pages and rows.
 """
 
+from django.db.models import Q
 from django.utils.functional import cached_property
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
 from wagtail.admin.widgets.button import HeaderButton, ListingButton
 
+from ..people_search import person_match
 from ..scoping import ScopedListingMixin, ScopedObjectMixin
 
 
@@ -36,6 +38,21 @@ class ScopedIndexView(ScopedListingMixin, generic.IndexView):
     object_actions = None
     # Relations named here are exported as a comma-separated list of names.
     export_many_fields = ()
+    # Paths to the people a row is about ("" for a person, "request__beneficiary"…): the
+    # search finds them by full name in any order, accents and case aside, or by phone.
+    person_search_paths = ()
+
+    def search_queryset(self, queryset):
+        if not self.is_searching:
+            return queryset
+        query = Q()
+        for field in self.search_fields or []:
+            query |= Q(**{f"{field}__icontains": self.search_query})
+        for prefix in self.person_search_paths:
+            match = person_match(self.search_query, prefix=prefix)
+            if match is not None:
+                query |= match
+        return queryset.filter(query)
 
     @cached_property
     def columns(self):
