@@ -171,12 +171,35 @@ def root_page(db):
 
 
 @pytest.fixture
-def english_fresh_cache(client):
+def site_language(db, settings):
+    """Switches the site's language: the section speaks its pages' language, not the browser's.
+
+    ``site_language("en")`` makes the site English (its pages' locale and LANGUAGE_CODE), so
+    that assertions can read the source strings.
+    """
+    from wagtail.models import Locale
+
+    def switch(language):
+        current = Locale.objects.exclude(language_code=language).first()
+        if current and not Locale.objects.filter(language_code=language).exists():
+            current.language_code = language
+            current.save(update_fields=["language_code"])
+        settings.LANGUAGE_CODE = language
+
+    return switch
+
+
+@pytest.fixture
+def english_site(site_language):
+    site_language("en")
+
+
+@pytest.fixture
+def english_fresh_cache(english_site):
     """English pages and an empty cache (rate limits), before and after the test."""
     from django.core.cache import cache
 
     cache.clear()
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     yield
     cache.clear()
 

@@ -91,9 +91,9 @@ def test_agenda_is_paginated(client, agenda, make_event):
         assert client.get(agenda.url, {"page": odd}).status_code == 200
 
 
-def test_agenda_in_french_shows_dates_in_french(client, agenda, make_event):
+def test_agenda_in_french_shows_dates_in_french(client, agenda, make_event, site_language):
     make_event("Marché", starts_at=timezone.make_aware(datetime.datetime(2099, 12, 12, 10, 0)))
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "fr"
+    site_language("fr")
     html = client.get(agenda.url).content.decode()
     assert "Samedi 12 décembre 2099, 10:00" in html
     assert "événement à venir" in html

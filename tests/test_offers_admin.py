@@ -19,8 +19,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _english(client):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+def _english(english_site):
+    """Assertions read the source strings: the site speaks English."""
 
 
 @pytest.fixture

@@ -18,8 +18,8 @@ from wagtail_bippop.models import Offer, OfferStatus
 
 
 @pytest.fixture(autouse=True)
-def _english(client):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+def _english(english_site):
+    """Assertions read the source strings: the site speaks English."""
 
 
 @pytest.fixture

@@ -25,8 +25,8 @@ def _clear_rate_limits():
 
 
 @pytest.fixture(autouse=True)
-def _english(client):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+def _english(english_site):
+    """Assertions read the source strings: the site speaks English."""
 
 
 @pytest.fixture

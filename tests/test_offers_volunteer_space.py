@@ -13,8 +13,8 @@ from .test_notifications_fixtures import route
 
 
 @pytest.fixture(autouse=True)
-def _english(client):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+def _english(english_site):
+    """Assertions read the source strings: the site speaks English."""
 
 
 def offer_data(territory, **overrides):

@@ -29,9 +29,9 @@ def _clear_rate_limits():
 
 
 @pytest.fixture(autouse=True)
-def _english(client):
-    # Assertions read the source strings; one test switches to French on purpose.
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+def _english(english_site):
+    """Assertions read the source strings (the site speaks English); one test switches to
+    French on purpose."""
 
 
 @pytest.fixture
@@ -313,9 +313,22 @@ def test_confirmation_page_without_a_submission_goes_back_to_the_form(client, se
     assert response["Location"] == section.help_request.url
 
 
-def test_french_messages_are_used_for_a_french_visitor(client, help_url, territory):
+def test_french_messages_are_used_on_a_french_site(client, help_url, territory, site_language):
+    site_language("fr")
     response = client.post(help_url, help_data(territory, email="nope"), HTTP_ACCEPT_LANGUAGE="fr")
     assert "Saisissez une adresse de courriel valide." in response.content.decode()
+
+
+def test_an_english_browser_reads_a_french_site_in_french(
+    client, help_url, territory, site_language
+):
+    """The section follows the site's language, not the visitor's browser."""
+    site_language("fr")
+    response = client.post(help_url, help_data(territory, email="nope"), HTTP_ACCEPT_LANGUAGE="en")
+    html = response.content.decode()
+    assert '<html lang="fr"' in html or "lang=\"fr\"" in html
+    assert "Saisissez une adresse de courriel valide." in html
+    assert "Enter a valid email address." not in html
 
 
 # --- volunteer sign-up --------------------------------------------------------------------

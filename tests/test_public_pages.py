@@ -27,8 +27,8 @@ _serial = itertools.count(1)
 
 
 @pytest.fixture(autouse=True)
-def _english(client):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+def _english(english_site):
+    """Assertions read the source strings: the site speaks English."""
     cache.clear()
 
 

@@ -316,7 +316,7 @@ def test_get_only_shows_the_question_post_answers(client, two_asked, index_page)
     page = client.get(url)
     assert page.status_code == 200
     assert b'name="answer"' in page.content
-    assert "no-cache" in page["Cache-Control"] and page["Referrer-Policy"] == "no-referrer"
+    assert "no-cache" in page["Cache-Control"] and page["Referrer-Policy"] == "same-origin"
     first.refresh_from_db()
     assert first.status == SolicitationStatus.PENDING  # a prefetching scanner changes nothing
     assert client.post(url, {"answer": "maybe"}).status_code == 400

@@ -52,8 +52,10 @@ class SolicitationRoutesMixin:
     def _solicitation_page(self, request, template, context, status=200):
         response = self.render(request, template=TEMPLATES + template, context_overrides=context)
         response.status_code = status
-        # Personal pages: never cached, never indexed, the token never leaks as a referrer.
+        # Personal pages: never cached, never indexed, the token never leaks to another site.
+        # "same-origin", not "no-referrer": with no referrer the browser posts the answer with
+        # `Origin: null`, which Django's CSRF check refuses.
         add_never_cache_headers(response)
         response["X-Robots-Tag"] = "noindex, nofollow"
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = "same-origin"
         return response

@@ -124,7 +124,9 @@ WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# The demo sends nothing out: e-mails are written as files in sent_mail/ (one per message).
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = BASE_DIR / "sent_mail"
 DEFAULT_FROM_EMAIL = "Bellerive Solidaire <solidarite@bellerive-sur-aronde.example>"
 
 # The town's own base template: the solidarity section sits inside its header and footer.
@@ -153,7 +155,9 @@ TASKS = {
     }
 }
 EMAIL_TIMEOUT = 10
-# SMS: printed on the console until a provider is configured.
+# SMS: written as files in sent_sms/ until a provider is configured.
+BIPPOP_SMS_BACKEND = "wagtail_bippop.notifications.sms.FileBackend"
+BIPPOP_SMS_FILE_PATH = str(BASE_DIR / "sent_sms")
 if os.environ.get("BIPPOP_SMS_BREVO_API_KEY"):
     BIPPOP_SMS_BACKEND = "wagtail_bippop.notifications.sms.BrevoBackend"
     BIPPOP_SMS_BREVO_API_KEY = os.environ["BIPPOP_SMS_BREVO_API_KEY"]

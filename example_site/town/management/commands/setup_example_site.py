@@ -1,6 +1,11 @@
 """Build Bellerive-sur-Aronde's site: pages, solidarity section, settings, demo data, admin."""
 
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -12,15 +17,26 @@ from wagtail_bippop.demo.offers import populate_offers
 from wagtail_bippop.models import (
     DirectoryPage,
     HelpRequestPage,
+    OrganisationRepresentative,
+    PartnerJoinPage,
     SolidarityIndexPage,
     SolidaritySettings,
     Territory,
+    TerritoryAccess,
+    VettingStage,
+    Volunteer,
     VolunteerSignupPage,
     VolunteerSpacePage,
 )
+from wagtail_bippop.roles import COORDINATOR_GROUP, READ_ONLY_GROUP
 
 TOWN = "Bellerive-sur-Aronde"
 ADMIN_USER, ADMIN_PASSWORD = "admin", "bellerive-demo"
+# Staff accounts of the demo, one per role: (username, group, first name, last name).
+STAFF = [
+    ("coordinatrice", COORDINATOR_GROUP, "Sophie", "Marchand"),
+    ("elu", READ_ONLY_GROUP, "Bernard", "Lemaire"),
+]
 
 INTRO = [
     ("heading", "Un réseau de proximité et de confiance"),
@@ -57,24 +73,31 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--size", type=int, default=10_000)
         parser.add_argument("--seed", type=int, default=42)
-
-    def handle(self, *args, size, seed, **options):
-        with transaction.atomic():
-            home = self.build_pages()
-        call_command("bippop_demo", territory=TOWN, size=size, seed=seed, stdout=self.stdout)
-        populate_events(Territory.objects.get(slug="bellerive-sur-aronde"))
-        populate_offers(Territory.objects.get(slug="bellerive-sur-aronde"))
-        self.make_admin()
-        self.stdout.write(self.style.SUCCESS(f"Site ready: {home.title}"))
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Admin login: http://127.0.0.1:8000/admin/  user: {ADMIN_USER}  "
-                f"password: {ADMIN_PASSWORD}"
-            )
+        parser.add_argument(
+            "--base-url",
+            default=django_settings.WAGTAILADMIN_BASE_URL,
+            help="Address the site is served at: links in messages point there.",
         )
 
-    def build_pages(self):
+    def handle(self, *args, size, seed, base_url, **options):
+        with transaction.atomic():
+            home = self.build_pages(base_url)
+        call_command("bippop_demo", territory=TOWN, size=size, seed=seed, stdout=self.stdout)
+        territory = Territory.objects.get(slug="bellerive-sur-aronde")
+        populate_events(territory)
+        populate_offers(territory)
+        self.make_admin()
+        staff = self.make_staff(territory)
+        self.report(home, territory, staff, base_url.rstrip("/"))
+
+    def build_pages(self, base_url):
         site = Site.objects.get(is_default_site=True)
+        # Links sent by e-mail and SMS are built from the Site's address: it must be the one
+        # people open (in production, the town's public address, e.g. port 443 for https).
+        address = urlsplit(base_url)
+        site.hostname = address.hostname or "127.0.0.1"
+        site.port = address.port or (443 if address.scheme == "https" else 80)
+        site.save()
         if isinstance(site.root_page.specific, HomePage):
             return site.root_page.specific
         root = Page.get_first_root_node()
@@ -170,3 +193,82 @@ class Command(BaseCommand):
         if created:
             user.set_password(ADMIN_PASSWORD)
             user.save()
+
+    def make_staff(self, territory):
+        """One account per staff role, with access to the territory."""
+        User = get_user_model()
+        access_admin = Permission.objects.get(codename="access_admin")
+        accounts = []
+        for username, group, first_name, last_name in STAFF:
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults={
+                    "first_name": first_name,
+                    "last_name": last_name,
+                    "email": f"{username}@bellerive-sur-aronde.example",
+                },
+            )
+            if created:
+                user.set_password(ADMIN_PASSWORD)
+                user.save()
+            user.user_permissions.add(access_admin)
+            user.groups.add(Group.objects.get(name=group))
+            TerritoryAccess.objects.get_or_create(user=user, territory=territory)
+            accounts.append((user, group))
+        return accounts
+
+    def report(self, home, territory, staff, base_url):
+        """What a newcomer needs to try every role, and where the messages go."""
+        out = self.stdout
+        out.write(self.style.SUCCESS(f"Site ready: {home.title} at {base_url}/"))
+        out.write(f"\nAccounts (admin at {base_url}/admin/, password {ADMIN_PASSWORD}):")
+        out.write(f"  superuser            {ADMIN_USER}")
+        for user, group in staff:
+            out.write(f"  {group:<20} {user.username}")
+        volunteer = (
+            Volunteer.objects.filter(territory=territory, stage=VettingStage.ACTIVE)
+            .exclude(email="")
+            .order_by("pk")
+            .first()
+        )
+        space = VolunteerSpacePage.objects.live().filter(locale=home.locale).first()
+        if volunteer and space:
+            out.write(
+                f"  volunteer            {volunteer.first_name} {volunteer.last_name}: ask for a "
+                f"sign-in link at {space.get_full_url()} with {volunteer.email}"
+            )
+        representative = (
+            OrganisationRepresentative.objects.filter(
+                organisation__territory=territory, is_active=True
+            )
+            .exclude(email="")
+            .order_by("pk")
+            .first()
+        )
+        join = PartnerJoinPage.objects.live().filter(locale=home.locale).first()
+        if representative and join:
+            out.write(
+                f"  partner              {representative.first_name} {representative.last_name} "
+                f"({representative.organisation.name}): ask for a sign-in link at "
+                f"{join.get_full_url()}{join.reverse_subpage('signin')} with {representative.email}"
+            )
+        out.write("\nMessages are not sent out of this machine:")
+        mail = getattr(django_settings, "EMAIL_FILE_PATH", None)
+        if django_settings.EMAIL_BACKEND.endswith("filebased.EmailBackend") and mail:
+            out.write(f"  e-mails   written as files in {_shown(mail)}")
+        else:
+            out.write(f"  e-mails   sent by {django_settings.EMAIL_BACKEND}")
+        sms_folder = getattr(django_settings, "BIPPOP_SMS_FILE_PATH", "")
+        if sms_folder:
+            out.write(f"  SMS       written as files in {_shown(sms_folder)}")
+        else:
+            out.write("  SMS       printed by the server")
+        out.write("  letters and phone calls to make: admin, Solidarité menu (courrier, appels)")
+
+
+def _shown(path):
+    """A folder of the example site, shown relative to where the demo runs."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve().parent))
+    except ValueError:
+        return str(path)
