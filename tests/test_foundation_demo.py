@@ -88,3 +88,30 @@ def test_demo_built_just_after_midnight_has_no_request_from_the_future(site):
     # The seed puts requests on the day the demo is built.
     assert requests.filter(created_at__gt=dawn - datetime.timedelta(hours=1)).exists()
     assert not requests.filter(created_at__gt=dawn).exists()
+
+
+def test_example_site_links_open_the_served_site_and_every_role_has_an_account(site):
+    """Links in messages are built from the Site: the demo's must be the address it serves."""
+    from io import StringIO
+
+    from django.contrib.auth import get_user_model
+
+    from wagtail_bippop.models import VolunteerSpacePage
+    from wagtail_bippop.roles import COORDINATOR_GROUP, READ_ONLY_GROUP
+
+    out = StringIO()
+    call_command(
+        "setup_example_site", size=1500, seed=3, base_url="http://127.0.0.1:8123", stdout=out
+    )
+    site.refresh_from_db()
+    assert (site.hostname, site.port) == ("127.0.0.1", 8123)
+    space = VolunteerSpacePage.objects.live().get()
+    assert space.get_full_url().startswith("http://127.0.0.1:8123/")
+    users = get_user_model().objects
+    assert users.get(username="coordinatrice").groups.filter(name=COORDINATOR_GROUP).exists()
+    assert users.get(username="elu").groups.filter(name=READ_ONLY_GROUP).exists()
+    assert users.get(username="elu").bippop_territory_access.filter(territory__site=site).exists()
+    printed = out.getvalue()
+    assert "coordinatrice" in printed and "elu" in printed
+    assert "volunteer" in printed and "partner" in printed
+    assert "SMS       written as files in example_site/sent_sms" in printed

@@ -267,8 +267,8 @@ class Command(BaseCommand):
 
 
 def _shown(path):
-    """A folder of the example site, shown relative to where the demo runs."""
+    """A folder of the example site, shown from the repository's root."""
     try:
-        return str(Path(path).resolve().relative_to(Path.cwd().resolve().parent))
+        return str(Path(path).resolve().relative_to(Path(django_settings.BASE_DIR).parent))
     except ValueError:
         return str(path)
