@@ -17,7 +17,7 @@ from ..models.register import CampaignKind
 from ..phones import display_phone
 from . import campaigns
 from .access import BreadcrumbsMixin, get_scoped, require_register_access
-from .tables import TEXT, Cell, Table, export_response
+from .tables import COUNT, Cell, Table, export_response
 
 REFRESH_SECONDS = 60
 SHOW = ("mine", "open", "all")
@@ -184,7 +184,7 @@ def prefecture_table(campaign):
                 Cell(entry.emergency_contact),
                 Cell(entry.emergency_phone),
                 Cell(call.get_status_display()),
-                Cell(call.attempts, TEXT),
+                Cell(call.attempts, COUNT),
                 Cell(timezone.localtime(last).strftime("%d/%m/%Y %H:%M") if last else ""),
                 Cell(call.note),
             ]

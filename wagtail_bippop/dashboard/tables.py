@@ -7,6 +7,7 @@ Each table is shown as a bar chart with its data table beside it, and exported a
 import csv
 import datetime
 import io
+import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -130,13 +131,58 @@ class Table:
             yield out
 
 
+# What spreadsheet programs refuse in a sheet's name, and its longest length.
+SHEET_TITLE_FORBIDDEN = re.compile(r"[\\/?*\[\]:]")
+SHEET_TITLE_MAX = 31
+
+
+def sheet_title(title, used=()):
+    """A sheet name Excel and LibreOffice accept: no ``\\ / ? * [ ] :``, no leading or
+    trailing apostrophe, at most 31 characters, and none of the names in ``used``."""
+    title = SHEET_TITLE_FORBIDDEN.sub("-", str(title)).strip().strip("'").strip()
+    title = re.sub(r"\s+", " ", title)[:SHEET_TITLE_MAX].strip() or _("Sheet")
+    taken = {name.casefold() for name in used}
+    candidate, n = title, 1
+    while candidate.casefold() in taken:
+        n += 1
+        suffix = f" ({n})"
+        candidate = title[: SHEET_TITLE_MAX - len(suffix)].rstrip() + suffix
+    return candidate
+
+
+def csv_value(value):
+    """A value written so a spreadsheet program of the user's language reads it as a number:
+    counts as integers, other numbers with the language's decimal separator (a comma in
+    French), never a thousands separator."""
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return value
+    if isinstance(value, int):
+        return str(value)
+    text = format(Decimal(str(value)).normalize(), "f")
+    return text.replace(".", formats.get_format("DECIMAL_SEPARATOR"))
+
+
+def csv_response(rows, name):
+    """A CSV download that opens in French spreadsheet programs: UTF-8 with a BOM, ``;``
+    between columns, French decimals."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    response.write("\ufeff")  # lets spreadsheet software read the accents correctly
+    writer = csv.writer(response, delimiter=";")
+    for row in rows:
+        writer.writerow([csv_value(value) for value in row])
+    return response
+
+
 def export_response(table, file_format, threshold=None, *, filename_prefix="dashboard"):
     name = f"{filename_prefix}-{slugify(table.slug)}"
     if file_format == "xlsx":
         from openpyxl import Workbook
 
         workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(title=str(table.title)[:31])
+        sheet = workbook.create_sheet(title=sheet_title(table.title))
         for row in table.export_rows(threshold):
             sheet.append(row)
         buffer = io.BytesIO()
@@ -147,13 +193,7 @@ def export_response(table, file_format, threshold=None, *, filename_prefix="dash
         )
         response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
         return response
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    response.write("\ufeff")  # lets spreadsheet software read the accents correctly
-    writer = csv.writer(response, delimiter=";")
-    for row in table.export_rows(threshold):
-        writer.writerow(["" if value is None else value for value in row])
-    return response
+    return csv_response(table.export_rows(threshold), name)
 
 
 def _breakdown_rows(rows, key, empty_label):

@@ -1,6 +1,10 @@
 """Coordinator entry of the register and of loneliness measures, scoped by territory."""
 
+import csv
+import datetime
+
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
 from django.forms import modelform_factory
 from django.http import Http404
 from django.utils import timezone
@@ -8,11 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
+from wagtail.admin.views.mixins import Echo
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import log
 
 from ..models import Beneficiary, LonelinessAssessment, RegisterEntry
 from ..roles import is_read_only, territories_for_user
+from .tables import csv_value
 
 
 class RegisterEntryForm(WagtailAdminModelForm):
@@ -78,6 +84,54 @@ def scoped_views(territory_lookup):
     )
 
 
+class FrenchSpreadsheetMixin:
+    """Wagtail's list export, written for the spreadsheet programs of French staff.
+
+    CSV: UTF-8 with a BOM, ``;`` between columns, dates as 31/12/2026, yes/no in words,
+    French decimals. Both formats: the label of a choice rather than its code, and times in
+    the site's time zone (Wagtail writes them in UTC).
+    """
+
+    def to_row_dict(self, item):
+        row = super().to_row_dict(item)
+        for name in row:
+            try:
+                field = item._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if field.choices and row[name]:
+                row[name] = getattr(item, f"get_{name}_display")()
+        return row
+
+    def preprocess_field_value(self, field, value, export_format):
+        if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+            value = timezone.make_naive(value)
+        if export_format == self.FORMAT_CSV:
+            if isinstance(value, bool):
+                return _("Yes") if value else _("No")
+            if isinstance(value, datetime.datetime):
+                return value.strftime("%d/%m/%Y %H:%M")
+            if isinstance(value, datetime.date):
+                return value.strftime("%d/%m/%Y")
+            if isinstance(value, int | float):
+                return csv_value(value)
+        return super().preprocess_field_value(field, value, export_format)
+
+    def stream_csv(self, queryset):
+        writer = csv.DictWriter(Echo(), fieldnames=self.list_export, delimiter=";")
+        yield "\ufeff".encode()  # lets spreadsheet software read the accents correctly
+        yield writer.writerow(
+            {field: self.get_heading(queryset, field) for field in self.list_export}
+        )
+        for item in queryset:
+            yield self.write_csv_row(writer, self.to_row_dict(item))
+
+    def write_csv_response(self, queryset):
+        response = super().write_csv_response(queryset)
+        response["Content-Type"] = "text/csv; charset=utf-8"
+        return response
+
+
 class AcknowledgementColumn(Column):
     def get_value(self, instance):
         if instance.acknowledged_at:
@@ -90,6 +144,10 @@ class AcknowledgementColumn(Column):
         return _("Due by %(date)s") % {"date": due}
 
 
+_index, *_others = scoped_views("territory")
+REGISTER_VIEWS = (type("RegisterIndexView", (FrenchSpreadsheetMixin, _index), {}), *_others)
+
+
 class RegisterEntryViewSet(ModelViewSet):
     model = RegisterEntry
     icon = "list-ul"
@@ -98,7 +156,7 @@ class RegisterEntryViewSet(ModelViewSet):
     name = "bippop_register"
     add_to_admin_menu = False
     copy_view_enabled = False
-    index_view_class, add_view_class, edit_view_class, delete_view_class = scoped_views("territory")
+    index_view_class, add_view_class, edit_view_class, delete_view_class = REGISTER_VIEWS
     form_fields = [
         "territory",
         "first_name",

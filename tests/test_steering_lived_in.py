@@ -1,0 +1,177 @@
+"""Steering as it is lived: every export opens in a spreadsheet program, campaigns reach
+people who may call, and staff are given access to their territories from the admin."""
+
+import csv
+import datetime
+import html
+import io
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone, translation
+from openpyxl import load_workbook
+
+from wagtail_bippop.dashboard import campaigns
+from wagtail_bippop.models import (
+    Area,
+    CallStatus,
+    RegisterEntry,
+)
+from wagtail_bippop.models.register import EligibilityCategory
+from wagtail_bippop.roles import READ_ONLY_GROUP
+
+pytestmark = pytest.mark.django_db
+
+DECIMAL_WITH_POINT = re.compile(r"^-?\d+\.\d+$")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def register_entry(territory, last_name, **fields):
+    fields.setdefault("first_name", "Odette")
+    fields.setdefault("category", EligibilityCategory.AGED_65)
+    fields.setdefault("address", f"3 rue {last_name}")
+    fields.setdefault("phone", "+33344123456")
+    fields.setdefault("requested_by", "self")
+    fields.setdefault("channel", "phone")
+    return RegisterEntry.objects.create(territory=territory, last_name=last_name, **fields)
+
+
+def export_links(page_html, pattern):
+    return [html.unescape(link) for link in re.findall(pattern, page_html)]
+
+
+def read_csv(response):
+    """The rows of a CSV export as a French spreadsheet program reads them."""
+    assert response.status_code == 200, response
+    assert response["Content-Type"].startswith("text/csv")
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert body.startswith("\ufeff".encode()), "no BOM: accents are garbled in Excel"
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
+    assert rows and all(len(row) == len(rows[0]) for row in rows), rows
+    for row in rows[1:]:
+        for value in row:
+            assert not DECIMAL_WITH_POINT.match(value), f"{value!r}: read as text in French"
+    return rows
+
+
+def read_xlsx(response):
+    assert response.status_code == 200, response
+    assert response["Content-Type"] == XLSX_TYPE
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    sheet = load_workbook(io.BytesIO(body)).active
+    return [[cell.value for cell in row] for row in sheet.iter_rows()]
+
+
+# --- Exports open in a spreadsheet program ------------------------------------------------
+
+
+@pytest.fixture
+def activity(territory, make_beneficiary, make_mission, make_visit, make_request):
+    """One person of "Nord / Sud" helped for an hour and a half a few days ago."""
+    north = Area.objects.create(territory=territory, name="Nord / Sud [gare]")
+    person = make_beneficiary(first_name="Alice", area=north, is_online=False)
+    service = territory.services.get(slug="visite-de-convivialite")
+    request = make_request(beneficiary=person, services=[service])
+    request.save()
+    mission = make_mission(request=request)
+    start = timezone.now().replace(microsecond=0) - datetime.timedelta(days=3)
+    make_visit(mission=mission, starts_at=start, minutes=90, status="done", duration_minutes=90)
+    return north
+
+
+def test_sheet_titles_are_what_spreadsheet_programs_accept():
+    from wagtail_bippop.dashboard.tables import sheet_title
+
+    assert sheet_title("Par quartier / secteur") == "Par quartier - secteur"
+    assert sheet_title("a\\b?c*d[e]f:g") == "a-b-c-d-e-f-g"
+    long = sheet_title("Solitude (échelle UCLA en 3 questions, 3 = moins seul)")
+    assert len(long) <= 31
+    used = {"Canicule juillet"}
+    assert sheet_title("Canicule juillet", used=used) not in used
+    assert len(sheet_title("x" * 40, used={"x" * 31})) <= 31
+    assert sheet_title("") and sheet_title("'quoted'")[0] != "'"
+
+
+@pytest.mark.parametrize("role", ["superuser", "read_only"])
+def test_every_dashboard_export_opens(client, superuser, make_staff, territory, activity, role):
+    user = superuser
+    if role == "read_only":
+        user = make_staff("elu", territories=[territory], group=READ_ONLY_GROUP)
+    client.force_login(user)
+    url = reverse("wagtail_bippop_steering:dashboard")
+    page = client.get(url)
+    assert page.status_code == 200
+    tables = {table["slug"]: table for table in page.context["tables"]}
+    links = export_links(page.content.decode(), r'href="(\?[^"]*export=(?:csv|xlsx)[^"]*)"')
+    assert len(links) == 2 * len(tables) == 14
+    opened = set()
+    for link in links:
+        response = client.get(url + link)
+        slug = re.search(r"table=([\w-]+)", link).group(1)
+        columns = tables[slug]["columns"]
+        rows = read_csv(response) if "export=csv" in link else read_xlsx(response)
+        assert rows[0] == columns, link
+        opened.add((slug, "csv" if "export=csv" in link else "xlsx"))
+        if slug == "by-area":
+            area_row = next(row for row in rows if row[0] == activity.name)
+            if "export=csv" in link:
+                # People helped, visits, hours: counts as integers, hours with a comma.
+                expected = ["< 5", "1", "1,5"] if role == "read_only" else ["1", "1", "1,5"]
+                assert area_row[1:] == expected
+            else:
+                assert area_row[2:] == [1, 1.5]
+        if slug == "key-figures" and "export=xlsx" in link:
+            visits = next(row for row in rows if row[0] == "Interventions réalisées")
+            assert visits[1] == 1 and isinstance(visits[1], int)
+    assert len(opened) == 14
+
+
+def test_campaign_exports_open(client, superuser, territory):
+    register_entry(territory, "Arnaud", birth_date=datetime.date(1940, 5, 2))
+    register_entry(territory, "Blanc")
+    campaign = campaigns.start_campaign(
+        territory=territory,
+        kind="heatwave",
+        title="Canicule 07/2026 : quartiers [Nord] et Sud ?",
+        callers=[superuser],
+        user=superuser,
+    )
+    call = campaign.calls.get(entry__last_name="Arnaud")
+    campaigns.record_call(call, status=CallStatus.NOT_REACHED, note="", user=superuser)
+    campaigns.record_call(call, status=CallStatus.FINE, note="Va bien", user=superuser)
+    client.force_login(superuser)
+    page = client.get(reverse("wagtail_bippop_steering:campaign", args=[campaign.pk]))
+    links = export_links(page.content.decode(), r'href="([^"]*/export/\?format=(?:csv|xlsx))"')
+    assert len(links) == 2
+    for link in links:
+        response = client.get(link)
+        rows = read_csv(response) if link.endswith("csv") else read_xlsx(response)
+        assert rows[0][:3] == ["Nom", "Prénom", "Date de naissance"]
+        arnaud = next(row for row in rows if row[0] == "Arnaud")
+        assert arnaud[2] == "02/05/1940"
+        assert arnaud[9] == ("2" if link.endswith("csv") else 2)  # attempts: a count
+
+
+def test_register_exports_open(client, superuser, territory):
+    register_entry(territory, "Arnaud", birth_date=datetime.date(1940, 5, 2), lives_alone=True)
+    client.force_login(superuser)
+    index = client.get(reverse("bippop_register:index"))
+    assert index.status_code == 200
+    links = export_links(index.content.decode(), r'href="([^"]*[?&]export=(?:csv|xlsx)[^"]*)"')
+    assert {link.rsplit("export=", 1)[1][:4] for link in links} == {"csv", "xlsx"}
+    with translation.override("fr"):
+        category = str(EligibilityCategory.AGED_65.label)
+    for link in set(links):
+        response = client.get(link)
+        rows = read_csv(response) if "export=csv" in link else read_xlsx(response)
+        assert rows[0][:2] == ["Nom", "Prénom"]
+        arnaud = next(row for row in rows if row[0] == "Arnaud")
+        assert category in arnaud
+        if "export=csv" in link:
+            assert arnaud[2] == "02/05/1940" and "Oui" in arnaud
+        else:
+            assert (
+                isinstance(arnaud[2], datetime.date) and arnaud[2].isoformat()[:10] == "1940-05-02"
+            )
+            assert True in arnaud
