@@ -95,3 +95,100 @@ def test_search_stays_in_the_coordinators_territories(
     assert [obj.pk for obj in response.context["object_list"]] == [
         germaine["bippop_beneficiaries"].pk
     ]
+
+
+# --- 16. A yes recorded by phone closes the other solicitations ---------------------------
+
+
+@pytest.fixture
+def asked_two(
+    make_request, make_volunteer, service, coordinator, django_capture_on_commit_callbacks
+):
+    from wagtail_bippop.solicitations import solicit
+
+    help_request = make_request(services=[service])
+    help_request.save()
+    first = make_volunteer(first_name="Paul", email="paul@example.org", services=[service])
+    second = make_volunteer(first_name="Lina", email="lina@example.org", services=[service])
+    first.save()
+    second.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        created = solicit(help_request, [first, second], user=coordinator)
+    return help_request, created
+
+
+def _taken_messages(volunteer):
+    from wagtail_bippop.models import OutboxMessage
+
+    return OutboxMessage.objects.filter(volunteer=volunteer, kind="solicitation_filled")
+
+
+def test_yes_recorded_by_phone_tells_the_other_volunteer_the_request_is_taken(
+    client, coordinator, asked_two, mailoutbox, django_capture_on_commit_callbacks
+):
+    from wagtail_bippop.models import SolicitationStatus
+
+    help_request, (first, second) = asked_two
+    client.force_login(coordinator)
+    url = reverse("wagtail_bippop_matching:suggestions", args=[help_request.pk])
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"solicitation": first.pk, "answer": "yes"})
+    second.refresh_from_db()
+    assert second.status == SolicitationStatus.FILLED
+    assert second.responded_at is None  # Lina never answered
+    (message,) = _taken_messages(second.volunteer)
+    assert "déjà prise" in message.subject
+    assert help_request.reference in message.body
+    assert [m for m in mailoutbox if m.to == ["lina@example.org"]]
+    # Her link now says the request is taken; a late yes changes nothing.
+    from wagtail_bippop.solicitations import Outcome, respond
+
+    assert respond(second, True).outcome == Outcome.FILLED
+    assert _taken_messages(second.volunteer).count() == 1
+
+
+def test_yes_online_closes_the_others_the_same_way(asked_two, django_capture_on_commit_callbacks):
+    from wagtail_bippop.models import SolicitationStatus
+    from wagtail_bippop.solicitations import respond
+
+    help_request, (first, second) = asked_two
+    with django_capture_on_commit_callbacks(execute=True):
+        respond(first, True)
+    second.refresh_from_db()
+    assert second.status == SolicitationStatus.FILLED
+    assert _taken_messages(second.volunteer).count() == 1
+    assert not _taken_messages(first.volunteer).exists()
+
+
+def test_declined_solicitations_are_left_alone(asked_two, django_capture_on_commit_callbacks):
+    from wagtail_bippop.models import SolicitationStatus
+    from wagtail_bippop.solicitations import respond
+
+    help_request, (first, second) = asked_two
+    respond(second, False)
+    with django_capture_on_commit_callbacks(execute=True):
+        respond(first, True)
+    second.refresh_from_db()
+    assert second.status == SolicitationStatus.DECLINED
+    assert not _taken_messages(second.volunteer).exists()
+
+
+def test_the_other_volunteers_link_then_says_the_request_is_taken(
+    client, asked_two, home_page, territory, django_capture_on_commit_callbacks
+):
+    from wagtail_bippop.models import SolidarityIndexPage
+    from wagtail_bippop.solicitations import make_token, respond
+
+    page = SolidarityIndexPage(title="Solidaire", slug="solidaire", territory=territory)
+    home_page.add_child(instance=page)
+    help_request, (first, second) = asked_two
+    with django_capture_on_commit_callbacks(execute=True):
+        respond(first, True)
+    url = page.url + page.reverse_subpage(
+        "solicitation_answer", kwargs={"token": make_token(second)}
+    )
+    response = client.get(url, HTTP_ACCEPT_LANGUAGE="fr")
+    text = response.content.decode()
+    assert "déjà été prise" in text
+    assert 'name="answer"' not in text

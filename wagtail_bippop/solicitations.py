@@ -48,6 +48,8 @@ TOKEN_SALT = "wagtail_bippop.solicitation"
 # are separated by "/" so that it stays a plain page path.
 TOKEN_SEPARATOR = "/"
 SOLICITABLE_STATUSES = (RequestStatus.NEW, RequestStatus.CONTACTED, RequestStatus.SEARCHING)
+# Logged on a solicitation closed, unanswered, because another volunteer said yes first.
+TAKEN_BY_ANOTHER = "wagtail_bippop.solicitation_taken_by_another"
 
 
 class Outcome(models.TextChoices):
@@ -268,6 +270,9 @@ def respond(solicitation, accept, *, user=None, now=None):
     """
     now = now or timezone.now()
     with transaction.atomic():
+        # The request is locked first, as ``solicit`` does: answers to one request are
+        # serialised, and the winner can close the others' rows without waiting on them.
+        help_request = HelpRequest.objects.select_for_update().get(pk=solicitation.request_id)
         locked = Solicitation.objects.select_for_update().get(pk=solicitation.pk)
         if locked.status != SolicitationStatus.PENDING:
             return Response(_FINAL_OUTCOMES[locked.status], locked)
@@ -290,7 +295,6 @@ def respond(solicitation, accept, *, user=None, now=None):
             )
             _after_commit("solicitation_declined_coordinator", locked, coordinator=True)
             return Response(Outcome.DECLINED, locked)
-        help_request = HelpRequest.objects.select_for_update().get(pk=locked.request_id)
         if help_request.status not in SOLICITABLE_STATUSES + (RequestStatus.MATCHED,):
             _close(
                 locked,
@@ -318,6 +322,7 @@ def respond(solicitation, accept, *, user=None, now=None):
             locked, SolicitationStatus.ACCEPTED, now, user, "wagtail_bippop.solicitation_accepted"
         )
         log(mission, "wagtail_bippop.mission_created", user=user)
+        _close_the_others(locked, user)
         _after_commit("mission_confirmed_volunteer", locked)
         _after_commit("mission_confirmed_coordinator", locked, coordinator=True)
         transaction.on_commit(lambda: _tell_beneficiary(mission))
@@ -343,6 +348,20 @@ def _create_mission(help_request, solicitation, user, now):
     except IntegrityError:
         # Another acceptance won between our check and our insert.
         return None
+
+
+def _close_the_others(accepted, user):
+    """The request is taken: every volunteer still asked is told so, and needs not answer.
+
+    Whoever recorded the yes (the volunteer online, or a coordinator who took it by
+    phone), the others hear it at once through their own channel.
+    """
+    others = Solicitation.objects.filter(
+        request_id=accepted.request_id, status=SolicitationStatus.PENDING
+    ).exclude(pk=accepted.pk)
+    for other in others:
+        _close(other, SolicitationStatus.FILLED, None, user, TAKEN_BY_ANOTHER)
+        _after_commit("solicitation_filled", other)
 
 
 def _close(solicitation, status, when, user, action):

@@ -24,6 +24,10 @@ ACTIONS = {
         _("Already taken"),
         _("Volunteer accepted but the request was already taken"),
     ),
+    "wagtail_bippop.solicitation_taken_by_another": (
+        _("Taken by another volunteer"),
+        _("Request taken by another volunteer: no answer needed any more"),
+    ),
     "wagtail_bippop.solicitation_expired": (_("Link expired"), _("Answer came too late")),
     "wagtail_bippop.solicitation_withdrawn": (
         _("No longer needed"),
