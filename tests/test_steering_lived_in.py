@@ -16,10 +16,12 @@ from wagtail_bippop.dashboard import campaigns
 from wagtail_bippop.models import (
     Area,
     CallStatus,
+    Campaign,
     RegisterEntry,
+    VettingStage,
 )
 from wagtail_bippop.models.register import EligibilityCategory
-from wagtail_bippop.roles import READ_ONLY_GROUP
+from wagtail_bippop.roles import COORDINATOR_GROUP, READ_ONLY_GROUP
 
 pytestmark = pytest.mark.django_db
 
@@ -175,3 +177,89 @@ def test_register_exports_open(client, superuser, territory):
                 isinstance(arnaud[2], datetime.date) and arnaud[2].isoformat()[:10] == "1940-05-02"
             )
             assert True in arnaud
+
+
+# --- Call campaigns go to people who may call, and the launcher sees them all -------------
+
+
+@pytest.fixture
+def staff_of_territory(territory, make_staff, make_volunteer, django_user_model):
+    coordinator = make_staff("coord", territories=[territory], group=COORDINATOR_GROUP)
+    elected = make_staff("elu", territories=[territory], group=READ_ONLY_GROUP)
+    # Staff of the territory without the register's permission cannot open a campaign either.
+    clerk = make_staff("accueil", territories=[territory])
+    gone = make_staff("parti", territories=[territory], group=COORDINATOR_GROUP)
+    gone.is_active = False
+    gone.save()
+    volunteer_user = django_user_model.objects.create_user("vol", password="pw")
+    make_volunteer(user=volunteer_user, first_name="Vera")
+    to_vet = django_user_model.objects.create_user("avetter", password="pw")
+    make_volunteer(user=to_vet, stage=VettingStage.TO_VET)
+    return {"coordinator": coordinator, "elected": elected, "clerk": clerk, "vol": volunteer_user}
+
+
+def test_only_people_allowed_to_call_receive_calls(territory, staff_of_territory):
+    callers = campaigns.possible_callers(territory)
+    assert sorted(user.username for user in callers) == ["coord", "vol"]
+
+
+def test_a_launched_campaign_hands_no_call_to_the_read_only_role(
+    client, superuser, territory, staff_of_territory
+):
+    for n in range(30):
+        register_entry(territory, f"Personne{n:02d}")
+    client.force_login(superuser)
+    response = client.post(
+        reverse("wagtail_bippop_steering:campaigns"),
+        {"territory": territory.pk, "kind": "heatwave", "title": "Canicule juillet"},
+    )
+    campaign = Campaign.objects.get()
+    assert response.status_code == 302
+    callers = set(campaign.calls.values_list("caller__username", flat=True))
+    assert callers == {"coord", "vol"}
+    # Each caller can reach every call given to them.
+    coordinator = staff_of_territory["coordinator"]
+    client.force_login(coordinator)
+    page = client.get(reverse("wagtail_bippop_steering:campaign", args=[campaign.pk]))
+    assert page.status_code == 200
+    for call in campaign.calls.filter(caller=coordinator):
+        assert call.entry.last_name in page.content.decode()
+
+
+def test_the_launcher_sees_every_call_by_caller(client, superuser, territory, staff_of_territory):
+    for n in range(6):
+        register_entry(territory, f"Personne{n:02d}")
+    client.force_login(superuser)
+    response = client.post(
+        reverse("wagtail_bippop_steering:campaigns"),
+        {"territory": territory.pk, "kind": "heatwave", "title": "Canicule juillet"},
+        follow=True,
+    )
+    text = response.content.decode()
+    assert "Plus aucun appel" not in text
+    for n in range(6):
+        assert f"Personne{n:02d}" in text
+    by_caller = response.context["by_caller"]
+    assert [(row["caller"].username, row["total"], row["to_make"]) for row in by_caller] == [
+        ("coord", 3, 3),
+        ("vol", 3, 3),
+    ]
+    # Every call, grouped under its caller's name.
+    groups = response.context["call_groups"]
+    assert [len(group["calls"]) for group in groups] == [3, 3]
+    assert all(call.caller == group["caller"] for group in groups for call in group["calls"])
+    # A coordinator of the territory with calls of their own can open the whole list too.
+    client.force_login(staff_of_territory["coordinator"])
+    campaign = Campaign.objects.get()
+    url = reverse("wagtail_bippop_steering:campaign", args=[campaign.pk])
+    mine = client.get(url)
+    assert len(mine.context["calls"]) == 3 and len(mine.context["by_caller"]) == 2
+    everything = client.get(url, {"show": "all"})
+    assert sum(len(group["calls"]) for group in everything.context["call_groups"]) == 6
+
+
+def test_the_launch_form_says_who_will_be_called(client, superuser, territory, staff_of_territory):
+    client.force_login(superuser)
+    page = client.get(reverse("wagtail_bippop_steering:campaigns")).content.decode()
+    assert "Vera" in page and "coord" in page
+    assert "elu" not in re.sub(r"<[^>]+>", " ", page).split()

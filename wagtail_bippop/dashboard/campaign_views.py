@@ -58,14 +58,23 @@ class CampaignIndexView(BreadcrumbsMixin, WagtailAdminTemplateMixin, TemplateVie
     page_title = gettext_lazy("Call campaigns")
     header_icon = "mail"
 
+    def get_context_data(self, **kwargs):
+        territories = kwargs.pop("territories")
+        kwargs.setdefault(
+            "campaigns",
+            Campaign.objects.filter(territory__in=territories).select_related("territory"),
+        )
+        # Who will receive calls, territory by territory: nobody finds out after the launch.
+        kwargs["callers"] = [
+            (territory, list(campaigns.possible_callers(territory))) for territory in territories
+        ]
+        return super().get_context_data(**kwargs)
+
     def get(self, request, *args, **kwargs):
         territories = require_register_access(request.user)
         return self.render_to_response(
             self.get_context_data(
-                campaigns=Campaign.objects.filter(territory__in=territories).select_related(
-                    "territory"
-                ),
-                form=StartCampaignForm(territories=territories),
+                territories=territories, form=StartCampaignForm(territories=territories)
             )
         )
 
@@ -73,9 +82,8 @@ class CampaignIndexView(BreadcrumbsMixin, WagtailAdminTemplateMixin, TemplateVie
         territories = require_register_access(request.user)
         form = StartCampaignForm(request.POST, territories=territories)
         if not form.is_valid():
-            campaign_list = Campaign.objects.filter(territory__in=territories)
             return self.render_to_response(
-                self.get_context_data(campaigns=campaign_list, form=form)
+                self.get_context_data(territories=territories, form=form)
             )
         territory = form.cleaned_data["territory"]
         campaign = campaigns.start_campaign(
@@ -99,10 +107,16 @@ class CampaignView(BreadcrumbsMixin, WagtailAdminTemplateMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         self.campaign = _campaign(request, kwargs["pk"])
-        show = request.GET.get("show", "mine")
-        show = show if show in SHOW else "mine"
+        own = campaigns.calls_to_make(self.campaign, caller=request.user).exists()
+        # Whoever has calls to make starts with their own; whoever launched or follows the
+        # campaign without calls of their own starts with every call, by caller.
+        default = "mine" if own else "all"
+        show = request.GET.get("show", default)
+        show = show if show in SHOW else default
         if show == "all":
-            calls = self.campaign.calls.select_related("entry", "caller")
+            calls = self.campaign.calls.select_related("entry", "caller").order_by(
+                "entry__last_name", "entry__first_name", "pk"
+            )
         else:
             calls = campaigns.calls_to_make(
                 self.campaign, caller=request.user if show == "mine" else None
@@ -111,11 +125,17 @@ class CampaignView(BreadcrumbsMixin, WagtailAdminTemplateMixin, TemplateView):
         for call in calls:
             call.entry.phone_display = display_phone(call.entry.phone)
             call.entry.emergency_phone_display = display_phone(call.entry.emergency_phone)
+        if show == "all":
+            call_groups = campaigns.calls_grouped_by_caller(calls)
+        else:
+            call_groups = [{"caller": None, "calls": calls}] if calls else []
         return self.render_to_response(
             self.get_context_data(
                 campaign=self.campaign,
                 progress=campaigns.progress(self.campaign),
+                by_caller=campaigns.calls_by_caller(self.campaign),
                 calls=calls,
+                call_groups=call_groups,
                 show=show,
                 call_form=CallForm(),
                 close_form=CloseForm(),

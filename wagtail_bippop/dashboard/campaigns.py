@@ -1,6 +1,7 @@
 """Call campaigns when the préfet triggers an emergency plan: rules, free of views."""
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
@@ -12,20 +13,41 @@ from ..models import (
     Campaign,
     CampaignCall,
     RegisterEntry,
-    TerritoryAccess,
     VettingStage,
 )
 from ..models.register import DONE_CALL_STATUSES
+from ..roles import COORDINATOR_GROUP, READ_ONLY_GROUP
+from .access import REGISTER_PERMISSION
+
+
+def staff_who_may_call(territory):
+    """Staff of the territory who can open a campaign and record its calls: the register's
+    permission (through a group or their own), and not the read-only role."""
+    User = get_user_model()
+    app_label, codename = REGISTER_PERMISSION.split(".")
+    permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+    read_only = User.objects.filter(groups__name=READ_ONLY_GROUP).exclude(
+        groups__name=COORDINATOR_GROUP
+    )
+    return (
+        User.objects.filter(is_active=True, bippop_territory_access__territory=territory)
+        .filter(
+            Q(is_superuser=True)
+            | Q(groups__permissions__in=permission)
+            | Q(user_permissions__in=permission)
+        )
+        .exclude(Q(is_superuser=False) & Q(pk__in=read_only.values("pk")))
+    )
 
 
 def possible_callers(territory):
-    """Staff of the territory and co-opted volunteers with an account."""
-    staff = TerritoryAccess.objects.filter(territory=territory).values("user")
+    """Who receives calls: staff of the territory allowed to call (never the read-only
+    role), and co-opted volunteers of the territory with an account."""
     return (
         get_user_model()
         .objects.filter(is_active=True)
         .filter(
-            Q(pk__in=staff)
+            Q(pk__in=staff_who_may_call(territory).values("pk"))
             | Q(
                 bippop_volunteer__territory=territory,
                 bippop_volunteer__stage=VettingStage.ACTIVE,
@@ -100,3 +122,37 @@ def calls_to_make(campaign, *, caller=None):
     return calls.select_related("entry", "caller").order_by(
         "attempts", F("last_attempt_at").asc(nulls_first=True), "entry__last_name"
     )
+
+
+OPEN_CALL_STATUSES = [CallStatus.TO_CALL, CallStatus.NOT_REACHED]
+
+
+def _caller_order(user):
+    if user is None:
+        return (1, "", "", "")
+    return (0, user.last_name.casefold(), user.first_name.casefold(), user.get_username())
+
+
+def calls_by_caller(campaign):
+    """How far each caller is: their calls, those still to make and those settled."""
+    rows = (
+        campaign.calls.values("caller")
+        .annotate(
+            total=Count("pk"),
+            to_make=Count("pk", filter=Q(status__in=OPEN_CALL_STATUSES)),
+            settled=Count("pk", filter=Q(status__in=DONE_CALL_STATUSES)),
+        )
+        .order_by()
+    )
+    users = get_user_model().objects.in_bulk([row["caller"] for row in rows if row["caller"]])
+    result = [{**row, "caller": users.get(row["caller"])} for row in rows]
+    return sorted(result, key=lambda row: _caller_order(row["caller"]))
+
+
+def calls_grouped_by_caller(calls):
+    """``calls`` in groups, one per caller, in the order of ``calls_by_caller``."""
+    groups = {}
+    for call in calls:
+        groups.setdefault(call.caller_id, {"caller": call.caller, "calls": []})
+        groups[call.caller_id]["calls"].append(call)
+    return sorted(groups.values(), key=lambda group: _caller_order(group["caller"]))
