@@ -192,3 +192,174 @@ def test_the_other_volunteers_link_then_says_the_request_is_taken(
     text = response.content.decode()
     assert "déjà été prise" in text
     assert 'name="answer"' not in text
+
+
+# --- The first visit is agreed with the person before anyone is told a date ----------------
+
+FR_DAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+FR_MONTHS = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
+
+
+def french_day(day):
+    return f"{FR_DAYS[day.weekday()]} {day.day} {FR_MONTHS[day.month - 1]} {day.year}"
+
+
+def _messages_to(person):
+    from wagtail_bippop.models import OutboxMessage
+
+    field = "beneficiary" if hasattr(person, "birth_year") else "volunteer"
+    return OutboxMessage.objects.filter(**{field: person}).order_by("pk")
+
+
+@pytest.fixture
+def accepted(asked_two, django_capture_on_commit_callbacks):
+    from wagtail_bippop.solicitations import respond
+
+    help_request, (first, _second) = asked_two
+    beneficiary = help_request.beneficiary
+    beneficiary.preferred_channel = "sms"
+    beneficiary.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        mission = respond(first, True).mission
+    return mission
+
+
+def test_a_yes_leaves_the_mission_to_schedule_and_tells_the_person_no_date(accepted):
+    import re
+
+    from wagtail_bippop import scheduling
+
+    mission = accepted
+    assert not mission.is_scheduled
+    assert not mission.visits.exists()
+    # The daily planning job leaves it alone too.
+    scheduling.plan_upcoming_visits()
+    assert not mission.visits.exists()
+    months = "|".join(FR_MONTHS)
+    date_like = re.compile(rf"\d{{1,2}}\s?[:h]|\d{{1,2}} ({months})")
+    for message in _messages_to(mission.request.beneficiary):
+        assert not date_like.search(message.subject + message.body), message.body
+    volunteer_texts = [
+        m.subject + m.body
+        for m in _messages_to(mission.volunteer).filter(kind="mission_confirmed_volunteer")
+    ]
+    assert volunteer_texts and not any(date_like.search(text) for text in volunteer_texts)
+
+
+def test_recording_the_agreed_first_visit_plans_and_tells_both(
+    client, coordinator, accepted, django_capture_on_commit_callbacks
+):
+    from wagtail_bippop.models import Mission, VisitStatus
+
+    mission = accepted
+    day = timezone.localdate() + datetime.timedelta(days=9)
+    client.force_login(coordinator)
+    url = reverse("wagtail_bippop_coordinator:mission_schedule", args=[mission.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    # Nothing is proposed that nobody agreed: no day or hour filled in beforehand.
+    assert page.context["form"].initial.get("start_date") is None
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url,
+            {
+                "start_date": day.isoformat(),
+                "usual_time": "15:30",
+                "usual_duration_minutes": "90",
+                "recurrence": "weekly",
+            },
+        )
+    assert response.status_code == 302
+    mission = Mission.objects.get(pk=mission.pk)
+    assert mission.is_scheduled
+    first = mission.visits.order_by("starts_at").first()
+    assert timezone.localtime(first.starts_at).date() == day
+    assert timezone.localtime(first.starts_at).strftime("%H:%M") == "15:30"
+    assert first.status == VisitStatus.PLANNED
+    assert mission.visits.count() >= 2  # planned ahead at once
+    (told,) = _messages_to(mission.request.beneficiary).filter(kind="mission_confirmed")
+    assert told.channel == "sms"
+    assert french_day(day) in told.body and "15\u00a0h\u00a030" in told.body
+    assert "chaque semaine, à partir du" in told.body
+    volunteer_told = _messages_to(mission.volunteer).filter(body__contains=french_day(day))
+    assert volunteer_told.count() == 1
+    from tests.conftest import audit_log
+
+    assert audit_log().filter(action="wagtail_bippop.mission_scheduled").count() == 1
+
+
+def test_a_new_day_or_hour_sends_a_change_of_schedule(
+    client, coordinator, accepted, django_capture_on_commit_callbacks
+):
+    mission = accepted
+    first_day = timezone.localdate() + datetime.timedelta(days=5)
+    new_day = timezone.localdate() + datetime.timedelta(days=6)
+    client.force_login(coordinator)
+    url = reverse("wagtail_bippop_coordinator:mission_schedule", args=[mission.pk])
+    data = {
+        "start_date": first_day.isoformat(),
+        "usual_time": "10:00",
+        "usual_duration_minutes": "60",
+        "recurrence": "weekly",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, data)
+    assert client.get(url).context["form"].initial["start_date"] == first_day
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {**data, "start_date": new_day.isoformat(), "usual_time": "16:00"})
+    starts = [timezone.localtime(v.starts_at) for v in mission.visits.order_by("starts_at")]
+    assert starts[0].date() == new_day and starts[0].strftime("%H:%M") == "16:00"
+    assert all(s.strftime("%H:%M") == "16:00" for s in starts)
+    person = mission.request.beneficiary
+    (change,) = _messages_to(person).filter(kind="mission_confirmed_schedule_changed")
+    assert "horaire" in change.subject.lower()
+    assert french_day(new_day) in change.body and "16\u00a0h" in change.body
+    assert _messages_to(mission.volunteer).filter(body__contains=french_day(new_day)).exists()
+    # Saving the same schedule again sends nothing.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {**data, "start_date": new_day.isoformat(), "usual_time": "16:00"})
+    assert _messages_to(person).filter(kind="mission_confirmed_schedule_changed").count() == 1
+
+
+def test_a_first_visit_in_the_past_is_refused(client, coordinator, accepted):
+    client.force_login(coordinator)
+    url = reverse("wagtail_bippop_coordinator:mission_schedule", args=[accepted.pk])
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    response = client.post(
+        url,
+        {
+            "start_date": yesterday.isoformat(),
+            "usual_time": "10:00",
+            "usual_duration_minutes": "60",
+            "recurrence": "one_off",
+        },
+    )
+    assert response.status_code == 200 and response.context["form"].errors
+    accepted.refresh_from_db()
+    assert not accepted.is_scheduled
+
+
+def test_schedule_screen_is_scoped(client, other_coordinator, accepted):
+    client.force_login(other_coordinator)
+    url = reverse("wagtail_bippop_coordinator:mission_schedule", args=[accepted.pk])
+    assert client.get(url).status_code == 404
+
+
+def test_mission_list_says_to_schedule_and_offers_it_first(client, coordinator, accepted):
+    client.force_login(coordinator)
+    page = client.get(reverse("bippop_missions:index")).content.decode()
+    assert "À planifier" in page
+    assert reverse("wagtail_bippop_coordinator:mission_schedule", args=[accepted.pk]) in page

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
@@ -324,8 +325,9 @@ def respond(solicitation, accept, *, user=None, now=None):
         log(mission, "wagtail_bippop.mission_created", user=user)
         _close_the_others(locked, user)
         _after_commit("mission_confirmed_volunteer", locked)
+        # The person is told nothing yet: the coordinator first agrees the day and hour
+        # with them, then records it on the mission (``scheduling.agree_schedule``).
         _after_commit("mission_confirmed_coordinator", locked, coordinator=True)
-        transaction.on_commit(lambda: _tell_beneficiary(mission))
         return Response(Outcome.ACCEPTED, locked, mission)
 
 
@@ -342,6 +344,8 @@ def _create_mission(help_request, solicitation, user, now):
                 volunteer_id=solicitation.volunteer_id,
                 recurrence=MissionRecurrence.WEEKLY if recurring else MissionRecurrence.ONE_OFF,
                 start_date=max(help_request.wanted_from or today, today),
+                # To schedule: no day or hour is agreed with the person yet.
+                schedule_agreed_at=None,
                 created_at=now,
                 created_by=user,
             )
@@ -383,17 +387,29 @@ def _after_commit(kind, solicitation, *, coordinator=False):
         notifications.send(
             kind,
             to=_coordinator_emails(fresh),
-            context={**site_values(site), **message_values(fresh)},
+            context={
+                **site_values(site),
+                **message_values(fresh),
+                "mission_url": _mission_url(fresh),
+            },
             territory=fresh.request.territory,
         )
 
     transaction.on_commit(send)
 
 
-def _tell_beneficiary(mission):
-    """The person helped hears through their own channel (phone list, SMS, letter)."""
-    try:
-        from .notifications.messages import mission_confirmed
-    except ImportError:  # a notification layer without per-person channels
-        return
-    mission_confirmed(mission)
+def _mission_url(solicitation):
+    """The admin screen where the coordinator records the first visit agreed, if any."""
+    mission = (
+        Mission.objects.filter(
+            request_id=solicitation.request_id,
+            volunteer_id=solicitation.volunteer_id,
+            status=MissionStatus.ACTIVE,
+        )
+        .only("pk")
+        .first()
+    )
+    if mission is None:
+        return ""
+    path = reverse("wagtail_bippop_coordinator:mission_schedule", args=[mission.pk])
+    return f"{getattr(settings, 'WAGTAILADMIN_BASE_URL', '').rstrip('/')}{path}"

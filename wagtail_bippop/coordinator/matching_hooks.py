@@ -35,6 +35,14 @@ ACTIONS = {
     ),
     "wagtail_bippop.mission_created": (_("Mission created"), _("Mission created")),
     "wagtail_bippop.mission_ended": (_("Mission ended"), _("Mission ended")),
+    "wagtail_bippop.mission_scheduled": (
+        _("First visit agreed"),
+        _("First visit agreed with the person; the person and the volunteer were told"),
+    ),
+    "wagtail_bippop.mission_changed": (
+        _("Schedule changed"),
+        _("Day or time changed; the person and the volunteer were told"),
+    ),
     "wagtail_bippop.visits_planned": (_("Visits planned"), _("Next visits planned")),
 }
 

@@ -10,6 +10,11 @@ urlpatterns = [
     path("visits/<int:pk>/report/", missions.VisitReportView.as_view(), name="visit_report"),
     path("requests/<int:pk>/status/", missions.RequestStatusView.as_view(), name="request_status"),
     path("missions/<int:pk>/end/", missions.MissionActionView.as_view(), name="end_mission"),
+    path(
+        "missions/<int:pk>/schedule/",
+        missions.MissionScheduleView.as_view(),
+        name="mission_schedule",
+    ),
     path("people/<int:pk>/data/", privacy.SubjectAccessView.as_view(), name="subject_access"),
     path("people/<int:pk>/anonymise/", privacy.AnonymiseView.as_view(), name="anonymise"),
 ]

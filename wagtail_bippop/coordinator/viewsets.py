@@ -464,6 +464,23 @@ class MissionIndexView(views.ScopedIndexView):
         )
 
 
+TO_SCHEDULE = _("To schedule")
+
+
+def mission_next_visit(instance):
+    if not instance.is_scheduled and instance.status == MissionStatus.ACTIVE:
+        return TO_SCHEDULE
+    return next_visit(instance)
+
+
+class MissionInspectView(views.ScopedInspectView):
+    def get_field_display_value(self, field_name, field):
+        # A mission not agreed yet has no day or hour: nothing nobody agreed is shown.
+        if field_name in ("start_date", "usual_time") and not self.object.is_scheduled:
+            return TO_SCHEDULE
+        return super().get_field_display_value(field_name, field)
+
+
 class MissionCreateView(views.ScopedCreateView):
     def save_instance(self):
         mission = super().save_instance()
@@ -475,6 +492,7 @@ class MissionCreateView(views.ScopedCreateView):
 class MissionViewSet(ScopedModelViewSet):
     model = Mission
     add_view_class = MissionCreateView
+    inspect_view_class = MissionInspectView
     name = "bippop_missions"
     icon = "link"
     menu_label = _("Missions")
@@ -494,7 +512,12 @@ class MissionViewSet(ScopedModelViewSet):
             sort_key="status",
             primary=lambda obj: obj.status == MissionStatus.ACTIVE,
         ),
-        Column("next_visit", label=_("Next visit"), sort_key="next_visit", accessor=next_visit),
+        Column(
+            "next_visit",
+            label=_("Next visit"),
+            sort_key="next_visit",
+            accessor=mission_next_visit,
+        ),
         DateColumn("last_visit", label=_("Last visit done"), sort_key="last_visit"),
     ]
     list_export = [
@@ -526,6 +549,16 @@ class MissionViewSet(ScopedModelViewSet):
         FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")]),
         FieldRowPanel([FieldPanel("usual_time"), FieldPanel("usual_duration_minutes")]),
     ]
+    # Once made, a mission's day and hour change only through the schedule screen, which
+    # tells the person and the volunteer.
+    edit_panels = [FieldPanel("request"), FieldPanel("volunteer")]
+
+    def get_edit_view_kwargs(self, **kwargs):
+        handler = ObjectList(self.edit_panels, base_form_class=self.base_form_class)
+        handler = handler.bind_to_model(self.model)
+        return super().get_edit_view_kwargs(
+            panel=handler, form_class=handler.get_form_class(), **kwargs
+        )
 
     def object_actions(self, user, instance):
         actions = [
@@ -536,8 +569,15 @@ class MissionViewSet(ScopedModelViewSet):
             )
         ]
         if instance.status == MissionStatus.ACTIVE:
+            url = coordinator_url("mission_schedule", instance.pk)
+            if instance.is_scheduled:
+                actions.append((_("Change the day or time"), url, "date"))
+            else:
+                # What the coordinator must do first: agree the first visit with the person.
+                actions.insert(0, (_("Agree the first visit"), url, "date"))
             url = coordinator_url("end_mission", instance.pk)
-            actions.append((_("Plan the next visits"), f"{url}#plan", "date"))
+            if instance.is_scheduled:
+                actions.append((_("Plan the next visits"), f"{url}#plan", "date"))
             actions.append((_("End the mission"), url, "cross"))
         return actions
 

@@ -64,6 +64,12 @@ class Mission(models.Model):
     )
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
     end_reason = models.CharField(_("reason for ending"), max_length=255, blank=True)
+    # When the day and hour of the visits were agreed with the person. A mission born of a
+    # volunteer's "yes" has none until the coordinator records them: until then nothing is
+    # planned and no message gives a date. Missions set up with their dates have it at once.
+    schedule_agreed_at = models.DateTimeField(
+        _("day and hour agreed on"), null=True, blank=True, default=timezone.now
+    )
 
     class Meta:
         verbose_name = _("mission")
@@ -96,6 +102,11 @@ class Mission(models.Model):
     @property
     def beneficiary(self):
         return self.request.beneficiary
+
+    @property
+    def is_scheduled(self):
+        """Whether the day and hour of the visits were agreed with the person."""
+        return self.schedule_agreed_at is not None
 
     def clean(self):
         super().clean()

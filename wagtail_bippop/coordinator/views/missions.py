@@ -12,7 +12,16 @@ from django.utils.translation import gettext_lazy, ngettext
 from wagtail.log_actions import log
 
 from ... import scheduling
-from ...models import HelpRequest, Mission, MissionStatus, RequestStatus, Visit, VisitStatus
+from ...models import (
+    HelpRequest,
+    Mission,
+    MissionRecurrence,
+    MissionStatus,
+    Recurrence,
+    RequestStatus,
+    Visit,
+    VisitStatus,
+)
 from ...models.missions import MAX_VISIT_MINUTES
 from .base import CoordinatorView
 
@@ -166,6 +175,116 @@ class MissionActionView(CoordinatorView):
             % {"count": cancelled},
         )
         return redirect(reverse("bippop_missions:inspect", args=[self.mission.pk]))
+
+
+class ScheduleForm(forms.Form):
+    """The day, hour and rhythm agreed with the person (nothing filled in beforehand)."""
+
+    start_date = forms.DateField(
+        label=gettext_lazy("Day of the first visit"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        help_text=gettext_lazy(
+            "As agreed with the person and the volunteer. For a change, the day from which "
+            "the new schedule applies."
+        ),
+    )
+    usual_time = forms.TimeField(
+        label=gettext_lazy("Time"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    usual_duration_minutes = forms.IntegerField(
+        label=gettext_lazy("Duration (minutes)"), min_value=1, max_value=MAX_VISIT_MINUTES
+    )
+    recurrence = forms.ChoiceField(
+        label=gettext_lazy("Rhythm"), choices=MissionRecurrence.choices, widget=forms.RadioSelect
+    )
+    end_date = forms.DateField(
+        label=gettext_lazy("Last visit on (optional)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+    )
+
+    def clean_start_date(self):
+        day = self.cleaned_data["start_date"]
+        if day < timezone.localdate():
+            raise ValidationError(_("The day agreed cannot be in the past."))
+        return day
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The last visit cannot come before the first."))
+        return cleaned
+
+
+class MissionScheduleView(CoordinatorView):
+    """Record the first visit agreed with the person; then they and the volunteer are told."""
+
+    template_name = "wagtail_bippop/admin/mission_schedule.html"
+    permission_required = "wagtail_bippop.change_mission"
+    header_icon = "date"
+
+    def get_page_title(self):
+        if self.mission.is_scheduled:
+            return _("Change the day or time")
+        return _("Agree the first visit")
+
+    def get_page_subtitle(self):
+        return str(self.mission)
+
+    def dispatch(self, request, *args, pk, **kwargs):
+        self.mission = self.get_scoped(Mission, pk)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        mission = self.mission
+        if mission.is_scheduled:
+            return {field: getattr(mission, field) for field in scheduling.SCHEDULE_FIELDS}
+        recurring = mission.request.recurrence == Recurrence.RECURRING
+        return {
+            "recurrence": MissionRecurrence.WEEKLY if recurring else MissionRecurrence.ONE_OFF,
+            "usual_duration_minutes": mission.usual_duration_minutes,
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        mission = self.mission
+        context["mission"] = mission
+        context["beneficiary"] = mission.request.beneficiary
+        context["wanted_slots"] = mission.request.wanted_slots.all()
+        context["schedule"] = scheduling.describe_schedule(mission) if mission.is_scheduled else ""
+        context.setdefault("form", ScheduleForm(initial=self.get_initial()))
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = ScheduleForm(request.POST)
+        if form.is_valid() and self.mission.status == MissionStatus.ACTIVE:
+            try:
+                outcome = scheduling.agree_schedule(
+                    self.mission, user=request.user, **form.cleaned_data
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                text = {
+                    "scheduled": _(
+                        "First visit recorded. The person and the volunteer are told, "
+                        "each through their own channel."
+                    ),
+                    "changed": _(
+                        "New schedule recorded. The person and the volunteer are told of "
+                        "the change."
+                    ),
+                    "": _("Nothing changed."),
+                }[outcome]
+                messages.success(request, text)
+                return redirect(reverse("bippop_missions:inspect", args=[self.mission.pk]))
+        elif form.is_valid():
+            form.add_error(None, _("This mission has ended."))
+        return self.render_to_response(self.get_context_data(form=form))
 
 
 class RequestStatusForm(forms.Form):
