@@ -111,3 +111,169 @@ def test_report_form_errors_are_tied_to_their_field(signed_in, space_page, visit
     group = re.search(r'<fieldset[^>]*aria-describedby="([^"]*)"', html)
     assert group and all(f'id="{ident}"' in html for ident in group.group(1).split())
     assert "id_status_error" in group.group(1)
+
+
+# --- finding the space: sign-up, confirmation, co-optation ------------------------------
+
+
+def signin_full_url(page):
+    return page.full_url + page.reverse_subpage("signin")
+
+
+def test_signup_page_confirmation_and_email_lead_to_the_space_signin(
+    client, section, volunteer_space_page, territory
+):
+    from django.core import mail
+
+    from tests.test_public_forms import signup_data
+
+    signin = signin_full_url(volunteer_space_page)
+    signin_path = volunteer_space_page.url + volunteer_space_page.reverse_subpage("signin")
+    # Someone already volunteering finds the way in from the public sign-up page.
+    assert signin_path in client.get(section.volunteer_signup.url).content.decode()
+
+    response = client.post(
+        section.volunteer_signup.url, signup_data(territory, email="lucie@example.org")
+    )
+    assert response.status_code == 302
+    confirmation = client.get(response["Location"]).content.decode()
+    assert signin_path in confirmation
+    assert "espace bénévole" in confirmation
+
+    welcome = [message for message in mail.outbox if message.to == ["lucie@example.org"]]
+    assert len(welcome) == 1
+    assert signin in welcome[0].body
+    assert "espace bénévole" in welcome[0].body
+
+
+def test_co_opting_welcomes_the_volunteer_with_the_space_signin_link(
+    client, coordinator, make_volunteer, space_page, site_settings
+):
+    from django.core import mail
+    from django.urls import reverse
+
+    from wagtail_bippop.models import OutboxMessage, VettingStage
+
+    volunteer = make_volunteer(
+        first_name="Lucie",
+        email="lucie@example.org",
+        stage=VettingStage.TRAINED,
+        honourability_checked_on=datetime.date(2026, 1, 5),
+        honourability_compatible=True,
+    )
+    client.force_login(coordinator)
+    url = reverse("wagtail_bippop_coordinator:vetting", args=[volunteer.pk])
+    assert client.post(url, {"action": "activate"}).status_code == 302
+    volunteer.refresh_from_db()
+    assert volunteer.stage == VettingStage.ACTIVE
+
+    sent = OutboxMessage.objects.get(volunteer=volunteer)
+    assert sent.kind == "volunteer_coopted"
+    assert sent.recipient == "lucie@example.org"
+    assert [message.to for message in mail.outbox] == [["lucie@example.org"]]
+    body = mail.outbox[0].body
+    assert signin_full_url(space_page) in body
+    assert "Lucie" in body and "espace bénévole" in body
+
+
+def test_co_opting_by_sms_sends_the_link_by_sms(coordinator, make_volunteer, space_page):
+    from wagtail_bippop.coordinator import vetting
+    from wagtail_bippop.models import VettingStage
+    from wagtail_bippop.notifications.sms import LocmemBackend
+
+    volunteer = make_volunteer(
+        stage=VettingStage.TRAINED,
+        honourability_checked_on=datetime.date(2026, 1, 5),
+        honourability_compatible=True,
+    )
+    vetting.apply_action(volunteer, "activate", {}, user=coordinator)
+    assert [sms.to for sms in LocmemBackend.outbox] == [volunteer.phone]
+    assert signin_full_url(space_page) in LocmemBackend.outbox[0].body
+
+
+# --- vetting: the training step -----------------------------------------------------------
+
+
+def test_training_step_without_session_explains_and_records_an_ad_hoc_training(
+    client, coordinator, make_volunteer, territory, other_territory
+):
+    from django.urls import reverse
+
+    from wagtail_bippop.models import TrainingSession, VettingStage
+
+    TrainingSession.objects.create(
+        territory=other_territory, title="Ailleurs", date=datetime.date(2026, 1, 10)
+    )
+    volunteer = make_volunteer(stage=VettingStage.CHECKED)
+    client.force_login(coordinator)
+    url = reverse("wagtail_bippop_coordinator:vetting", args=[volunteer.pk])
+    html = client.get(url).content.decode()
+    assert "Aucune session de formation" in html
+    assert reverse("bippop_trainings:add") in html
+    assert "Ailleurs" not in html
+
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    refused = client.post(url, {"action": "training", "training-trained_on": tomorrow})
+    assert refused.status_code == 200
+    volunteer.refresh_from_db()
+    assert volunteer.stage == VettingStage.CHECKED
+
+    day = timezone.localdate() - datetime.timedelta(days=3)
+    response = client.post(
+        url,
+        {"action": "training", "training-trained_on": day, "training-title": "Entretien"},
+    )
+    assert response.status_code == 302
+    volunteer.refresh_from_db()
+    assert volunteer.stage == VettingStage.TRAINED and volunteer.trained_at == day
+    attended = volunteer.trainings.get().session
+    assert (attended.territory, attended.title, attended.date) == (territory, "Entretien", day)
+
+
+def test_training_step_lists_the_sessions_held_in_the_territory(
+    client, coordinator, make_volunteer, territory
+):
+    from django.urls import reverse
+
+    from wagtail_bippop.models import TrainingSession, VettingStage
+
+    held = TrainingSession.objects.create(
+        territory=territory, title="Accueil", date=timezone.localdate()
+    )
+    volunteer = make_volunteer(stage=VettingStage.CHECKED)
+    client.force_login(coordinator)
+    url = reverse("wagtail_bippop_coordinator:vetting", args=[volunteer.pk])
+    assert "Aucune session de formation" not in client.get(url).content.decode()
+    both = client.post(
+        url,
+        {
+            "action": "training",
+            "training-session": held.pk,
+            "training-trained_on": timezone.localdate(),
+        },
+    )
+    assert both.status_code == 200  # one or the other, not both
+    client.post(url, {"action": "training", "training-session": held.pk})
+    volunteer.refresh_from_db()
+    assert volunteer.stage == VettingStage.TRAINED
+    assert volunteer.trainings.get().session == held
+
+
+def test_demo_has_past_training_sessions_attended_by_its_trained_volunteers(territory):
+    from wagtail_bippop.demo.generator import DemoGenerator
+    from wagtail_bippop.models import TrainingAttendance, TrainingSession
+
+    today = datetime.date(2026, 11, 20)
+    DemoGenerator(territory, size=1000, seed=7, today=today).run()
+    sessions = TrainingSession.objects.filter(territory=territory)
+    assert sessions.exists()
+    assert all(session.date < today for session in sessions)
+    trained = territory.volunteers.filter(trained_at__isnull=False)
+    assert trained.exists()
+    for volunteer in trained:
+        attended = TrainingAttendance.objects.get(volunteer=volunteer, attended=True).session
+        assert attended.territory == territory and attended.date == volunteer.trained_at
+        assert volunteer.interviewed_at <= attended.date
+        if volunteer.activated_at:
+            assert timezone.localdate(volunteer.activated_at) >= attended.date
+    assert not TrainingAttendance.objects.filter(volunteer__trained_at__isnull=True).exists()

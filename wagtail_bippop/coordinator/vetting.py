@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
@@ -48,15 +49,65 @@ class HonourabilityForm(forms.Form):
 
 
 class TrainingForm(forms.Form):
+    """A session held in the territory, or a training given outside any session.
+
+    Without any session recorded, the step would be a dead end: the coordinator can then
+    record the training given (e.g. one to one) with its date, or create the session first.
+    """
+
     session = forms.ModelChoiceField(
-        label=_("Training session attended"), queryset=TrainingSession.objects.none()
+        label=_("Training session attended"),
+        queryset=TrainingSession.objects.none(),
+        required=False,
+    )
+    trained_on = forms.DateField(
+        label=_("Or: date of a training given outside a session"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("For instance a training given one to one. Leave empty to pick a session."),
+    )
+    title = forms.CharField(
+        label=_("What was that training?"),
+        required=False,
+        max_length=200,
+        help_text=_("Optional. By default: “Individual training”."),
     )
 
     def __init__(self, *args, volunteer, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["session"].queryset = TrainingSession.objects.filter(
-            territory_id=volunteer.territory_id
+        self.sessions = TrainingSession.objects.filter(
+            territory_id=volunteer.territory_id, date__lte=timezone.localdate()
         )
+        self.has_sessions = self.sessions.exists()
+        # The training sessions admin's add form: another way forward from this step.
+        self.add_session_url = reverse("bippop_trainings:add")
+        if self.has_sessions:
+            self.fields["session"].queryset = self.sessions
+        else:
+            del self.fields["session"]
+            self.fields["trained_on"].label = _("Date of the training given")
+            self.fields["trained_on"].help_text = _("For instance a training given one to one.")
+
+    def clean_trained_on(self):
+        day = self.cleaned_data.get("trained_on")
+        if day and day > timezone.localdate():
+            raise ValidationError(_("A training is recorded once it has taken place."))
+        return day
+
+    def clean(self):
+        data = super().clean()
+        session, day = data.get("session"), data.get("trained_on")
+        if self.errors:
+            return data
+        if session and day:
+            raise ValidationError(_("Pick a session or give a date, not both."))
+        if not session and not day:
+            raise ValidationError(
+                _("Pick the session attended, or give the date of the training given.")
+                if self.has_sessions
+                else _("Give the date of the training given.")
+            )
+        return data
 
 
 class ReasonForm(forms.Form):
@@ -147,7 +198,22 @@ def apply_action(volunteer, action_name, data, *, user):
             user=user,
             data={"from": previous, "to": volunteer.stage, **log_data},
         )
+    if action_name == "activate":
+        welcome(volunteer)
     return volunteer
+
+
+def welcome(volunteer):
+    """Tell a volunteer just co-opted that their space is open, and where to sign in."""
+    from ..notifications import notify
+    from ..volunteer_space.links import signin_url
+
+    return notify(
+        "volunteer_coopted",
+        person=volunteer,
+        values={"first_name": volunteer.first_name, "link": signin_url(volunteer.territory)},
+        dedupe_key=f"volunteer_coopted:{volunteer.pk}",
+    )
 
 
 def _apply(volunteer, name, data, user):
@@ -170,13 +236,17 @@ def _apply(volunteer, name, data, user):
             volunteer.left_reason = str(_("Honourability check not compatible"))
         return {"compatible": data["compatible"]}
     elif name == "training":
-        session = data["session"]
+        session = data.get("session") or TrainingSession.objects.create(
+            territory_id=volunteer.territory_id,
+            title=data.get("title") or str(_("Individual training")),
+            date=data["trained_on"],
+        )
         TrainingAttendance.objects.update_or_create(
             session=session, volunteer=volunteer, defaults={"attended": True}
         )
         volunteer.trained_at = session.date
         volunteer.stage = S.TRAINED
-        return {"session": session.pk}
+        return {"session": session.pk, "outside_a_session": not data.get("session")}
     elif name == "activate":
         volunteer.activated_at = now
         volunteer.stage = S.ACTIVE

@@ -34,6 +34,8 @@ from ..models import (
     ServiceType,
     Solicitation,
     SolicitationStatus,
+    TrainingAttendance,
+    TrainingSession,
     VettingStage,
     Visit,
     VisitStatus,
@@ -47,12 +49,21 @@ from . import names
 from .steering import generate_steering
 
 BATCH = 2000
+TRAINING_TITLE = "Formation d'accueil des bénévoles"
+TRAINING_PLACE = "Salle du conseil, mairie"
 PERIOD_HOURS = {DayPeriod.MORNING: 10, DayPeriod.AFTERNOON: 14, DayPeriod.EVENING: 18}
 RECURRENCE_DAYS = {
     MissionRecurrence.WEEKLY: 7,
     MissionRecurrence.FORTNIGHTLY: 14,
     MissionRecurrence.MONTHLY: 28,
 }
+
+
+def training_day(joined):
+    """The welcome session a volunteer who joined on ``joined`` attends: the first Tuesday a
+    week or more later (sessions are held on Tuesdays), before their co-optation."""
+    day = joined + datetime.timedelta(days=7)
+    return day + datetime.timedelta(days=(1 - day.weekday()) % 7)
 
 
 @dataclass
@@ -203,7 +214,7 @@ class DemoGenerator:
                     charter_signed_at=self.at(joined, 10) if checked else None,
                     honourability_checked_on=joined if checked else None,
                     honourability_compatible=True if checked else None,
-                    trained_at=joined + datetime.timedelta(days=10) if checked else None,
+                    trained_at=training_day(joined) if checked else None,
                     activated_at=self.at(joined + datetime.timedelta(days=14), 9)
                     if stage == VettingStage.ACTIVE
                     else None,
@@ -224,7 +235,37 @@ class DemoGenerator:
         through.objects.bulk_create(links, batch_size=BATCH)
         AvailabilitySlot.objects.bulk_create(slots, batch_size=BATCH, ignore_conflicts=True)
         self.counts.volunteers = len(self.volunteers)
+        self.make_training_sessions()
         self.progress(f"{len(self.volunteers)} volunteers")
+
+    def make_training_sessions(self):
+        """The welcome sessions held so far, each attended by the volunteers trained that day."""
+        trained = [volunteer for volunteer in self.volunteers if volunteer.trained_at]
+        days = sorted({volunteer.trained_at for volunteer in trained})
+        sessions = TrainingSession.objects.bulk_create(
+            [
+                TrainingSession(
+                    territory=self.territory,
+                    title=TRAINING_TITLE,
+                    date=day,
+                    place=TRAINING_PLACE,
+                    description="Le rôle de la personne bénévole, la charte, l'écoute, "
+                    "les signes qui doivent alerter et qui prévenir.",
+                )
+                for day in days
+            ]
+        )
+        by_day = {session.date: session for session in sessions}
+        TrainingAttendance.objects.bulk_create(
+            [
+                TrainingAttendance(
+                    session=by_day[volunteer.trained_at], volunteer=volunteer, attended=True
+                )
+                for volunteer in trained
+            ],
+            batch_size=BATCH,
+        )
+        self.counts.extra["training_sessions"] = len(sessions)
 
     def make_beneficiaries(self):
         count = max(10, self.size * 12 // 1000)

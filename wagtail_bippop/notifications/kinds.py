@@ -27,6 +27,12 @@ KINDS = {
     for kind in [
         _kind("signin_link", _("Sign-in link"), "first_name", "link", "minutes"),
         _kind(
+            "volunteer_coopted",
+            _("Welcome when co-opted (to the volunteer)"),
+            "first_name",
+            "link",
+        ),
+        _kind(
             "mission_confirmed",
             _("Mission confirmed (to the person helped)"),
             "first_name",

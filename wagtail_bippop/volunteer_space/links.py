@@ -25,6 +25,12 @@ def space_url(territory):
     return page.full_url if page else ""
 
 
+def signin_url(territory):
+    """The absolute address of the sign-in page of ``territory``'s volunteer space, or ""."""
+    page = space_page(territory) if territory is not None else None
+    return page.full_url + page.reverse_subpage("signin") if page else ""
+
+
 def signin_token(user):
     return signin.token_for(user, SIGNIN_SCOPE)
 
