@@ -363,3 +363,50 @@ def test_mission_list_says_to_schedule_and_offers_it_first(client, coordinator, 
     page = client.get(reverse("bippop_missions:index")).content.decode()
     assert "À planifier" in page
     assert reverse("wagtail_bippop_coordinator:mission_schedule", args=[accepted.pk]) in page
+
+
+# --- 9. The phone intake records the wanted days and times --------------------------------
+
+
+def test_phone_intake_records_wanted_times_and_matching_uses_them(
+    client, coordinator, territory, service, make_volunteer
+):
+    from tests.test_coordinator_workflows import _intake_data
+    from wagtail_bippop.models import AvailabilitySlot, HelpRequest
+
+    client.force_login(coordinator)
+    page = client.get(reverse("bippop_intake:index")).content.decode()
+    assert 'name="wanted_slots" value="1-afternoon"' in page
+    data = _intake_data(territory, service, wanted_slots=["1-afternoon", "3-morning"])
+    response = client.post(reverse("bippop_intake:index"), data)
+    assert response.status_code == 302
+    request = HelpRequest.objects.get()
+    assert sorted(request.wanted_slots.values_list("weekday", "period")) == [
+        (1, "afternoon"),
+        (3, "morning"),
+    ]
+    free = make_volunteer(first_name="Libre", services=[service])
+    free.save()
+    AvailabilitySlot.objects.create(volunteer=free, weekday=1, period="afternoon")
+    busy = make_volunteer(first_name="Occupée", services=[service])
+    busy.save()
+    AvailabilitySlot.objects.create(volunteer=busy, weekday=5, period="morning")
+    suggestions = client.get(
+        reverse("wagtail_bippop_matching:suggestions", args=[request.pk]), HTTP_ACCEPT_LANGUAGE="fr"
+    )
+    ranked = suggestions.context["suggestions"]
+    assert [s.volunteer for s in ranked] == [free, busy]
+    assert ranked[0].available and not ranked[1].available
+    assert "N’importe quand" not in suggestions.content.decode()
+    assert "N'importe quand" not in suggestions.content.decode()
+
+
+def test_intake_refuses_a_made_up_slot(client, coordinator, territory, service):
+    from tests.test_coordinator_workflows import _intake_data
+    from wagtail_bippop.models import HelpRequest
+
+    client.force_login(coordinator)
+    data = _intake_data(territory, service, wanted_slots=["9-night"])
+    response = client.post(reverse("bippop_intake:index"), data)
+    assert response.status_code == 200 and "wanted_slots" in response.context["form"].errors
+    assert not HelpRequest.objects.exists()

@@ -18,6 +18,7 @@ from ..models import (
     Territory,
 )
 from ..models.people import MIN_BIRTH_YEAR
+from ..public.forms import SLOT_CHOICES, PublicForm, parse_slots
 from .scoping import scope_form_choices
 
 PERSON_FIELDS = (
@@ -76,6 +77,14 @@ class PhoneIntakeForm(forms.Form):
     recurrence = forms.ChoiceField(
         label=_("How often"), choices=Recurrence.choices, initial=Recurrence.ONE_OFF
     )
+    # The same days × times of day as the public form, read back the same way.
+    wanted_slots = forms.MultipleChoiceField(
+        label=_("Which days and times suit the person?"),
+        choices=SLOT_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick as many as you like, or none if any time is fine."),
+    )
     wanted_from = forms.DateField(
         label=_("Wanted from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -127,6 +136,14 @@ class PhoneIntakeForm(forms.Form):
                 if any(item.territory_id != territory.pk for item in items):
                     self.add_error(name, _("This belongs to another territory."))
         return cleaned
+
+    @property
+    def wanted_slot_days(self):
+        """The checkboxes grouped by day, as the public form's week grid shows them."""
+        return PublicForm.slots_by_day(self, "wanted_slots")
+
+    def wanted_slot_pairs(self):
+        return parse_slots(self.cleaned_data.get("wanted_slots") or [])
 
     def person_fields(self):
         fields = {name: self.cleaned_data.get(name) for name in PERSON_FIELDS}

@@ -124,6 +124,7 @@ class PhoneIntakeView(CoordinatorView):
             consent_given_by=data["consent_given_by"],
             recorded_by=user,
             request_fields=form.request_fields(),
+            wanted_slots=form.wanted_slot_pairs(),
         )
         # Services are a parental relation: they reach the database when the request is saved.
         result.request.save()
