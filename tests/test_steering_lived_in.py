@@ -8,16 +8,20 @@ import io
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import load_workbook
 
+from tests.conftest import audit_log
 from wagtail_bippop.dashboard import campaigns
 from wagtail_bippop.models import (
     Area,
     CallStatus,
     Campaign,
     RegisterEntry,
+    TerritoryAccess,
     VettingStage,
 )
 from wagtail_bippop.models.register import EligibilityCategory
@@ -263,3 +267,151 @@ def test_the_launch_form_says_who_will_be_called(client, superuser, territory, s
     page = client.get(reverse("wagtail_bippop_steering:campaigns")).content.decode()
     assert "Vera" in page and "coord" in page
     assert "elu" not in re.sub(r"<[^>]+>", " ", page).split()
+
+
+# --- Staff access to territories, from the admin ------------------------------------------
+
+
+def access_url(name="index", *args):
+    return reverse(f"wagtail_bippop_access:{name}", args=args)
+
+
+@pytest.fixture
+def new_elected(make_staff):
+    return make_staff("mairesse", group=READ_ONLY_GROUP)
+
+
+def test_superuser_gives_and_removes_access_with_the_role(
+    client, superuser, territory, new_elected
+):
+    client.force_login(new_elected)
+    assert client.get(reverse("wagtail_bippop_steering:dashboard")).status_code in (302, 403)
+    client.force_login(superuser)
+    page = client.get(access_url())
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Accès aux territoires" in text and "Élu·e — lecture" in text
+    assert "aucune donnée personnelle" in text.lower()  # the roles are explained
+    assert "mairesse" in text  # listed among accounts without territory
+    response = client.post(
+        access_url(),
+        {"user": new_elected.pk, "territory": territory.pk, "role": "read_only"},
+    )
+    assert response.status_code == 302
+    access = TerritoryAccess.objects.get(user=new_elected, territory=territory)
+    entry = audit_log().get(action="wagtail_bippop.access_give")
+    assert entry.user_id == superuser.pk and entry.data["role"] == "read_only"
+    listing = client.get(access_url()).content.decode()
+    assert "mairesse" in listing and access_url("remove", access.pk) in listing
+    client.force_login(new_elected)
+    assert client.get(reverse("wagtail_bippop_steering:dashboard")).status_code == 200
+    client.force_login(superuser)
+    confirm = client.get(access_url("remove", access.pk))
+    assert confirm.status_code == 200 and "mairesse" in confirm.content.decode()
+    assert client.post(access_url("remove", access.pk)).status_code == 302
+    assert not TerritoryAccess.objects.filter(pk=access.pk).exists()
+    assert audit_log().filter(action="wagtail_bippop.access_remove").count() == 1
+    client.force_login(new_elected)
+    assert client.get(reverse("wagtail_bippop_steering:dashboard")).status_code in (302, 403)
+
+
+def test_giving_access_can_set_the_role(client, superuser, territory, make_staff):
+    user = make_staff("nouvelle", group=READ_ONLY_GROUP)
+    client.force_login(superuser)
+    client.post(access_url(), {"user": user.pk, "territory": territory.pk, "role": "coordinator"})
+    names = set(user.groups.values_list("name", flat=True))
+    assert names == {COORDINATOR_GROUP}
+    assert audit_log().get(action="wagtail_bippop.access_give").data["role"] == "coordinator"
+    client.force_login(user)
+    assert client.get(reverse("wagtail_bippop_steering:isolation")).status_code == 200
+
+
+def test_a_second_access_to_the_same_territory_is_refused_politely(
+    client, superuser, territory, new_elected
+):
+    TerritoryAccess.objects.create(user=new_elected, territory=territory)
+    client.force_login(superuser)
+    response = client.post(
+        access_url(), {"user": new_elected.pk, "territory": territory.pk, "role": "read_only"}
+    )
+    assert response.status_code == 200
+    assert "a déjà accès" in response.content.decode()
+    assert TerritoryAccess.objects.filter(user=new_elected).count() == 1
+
+
+def test_coordinators_without_the_permission_are_refused(client, coordinator, territory):
+    client.force_login(coordinator)
+    assert client.get(access_url()).status_code in (302, 403)
+    home = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert access_url() not in home
+
+
+def test_permission_holders_manage_their_own_territories_only(
+    client, make_staff, territory, other_territory, new_elected
+):
+    manager = make_staff("dgs", territories=[territory], group=COORDINATOR_GROUP)
+    manager.user_permissions.add(
+        *Permission.objects.filter(
+            codename__in=["add_territoryaccess", "delete_territoryaccess", "view_territoryaccess"]
+        )
+    )
+    elsewhere = TerritoryAccess.objects.create(
+        user=make_staff("autre", group=COORDINATOR_GROUP), territory=other_territory
+    )
+    client.force_login(manager)
+    page = client.get(access_url())
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert territory.name in text and other_territory.name not in text
+    assert access_url() in client.get(reverse("wagtailadmin_home")).content.decode()
+    # Another territory: not offered, and its accesses cannot be removed.
+    response = client.post(
+        access_url(), {"user": new_elected.pk, "territory": other_territory.pk, "role": "read_only"}
+    )
+    assert response.status_code == 200
+    assert not TerritoryAccess.objects.filter(user=new_elected).exists()
+    assert client.post(access_url("remove", elsewhere.pk)).status_code == 404
+    # Without the right to change accounts, the role stays what it is.
+    response = client.post(
+        access_url(), {"user": new_elected.pk, "territory": territory.pk, "role": "coordinator"}
+    )
+    assert response.status_code == 200
+    assert not TerritoryAccess.objects.filter(user=new_elected).exists()
+    client.post(
+        access_url(), {"user": new_elected.pk, "territory": territory.pk, "role": "read_only"}
+    )
+    assert TerritoryAccess.objects.filter(user=new_elected, territory=territory).exists()
+
+
+@pytest.mark.parametrize(
+    "group_name, may_see_people", [(READ_ONLY_GROUP, False), (COORDINATOR_GROUP, True)]
+)
+def test_superuser_creates_staff_through_wagtail_users_then_gives_access(
+    client, superuser, territory, group_name, may_see_people
+):
+    client.force_login(superuser)
+    group = Group.objects.get(name=group_name)
+    response = client.post(
+        reverse("wagtailusers_users:add"),
+        {
+            "username": "nouveau",
+            "email": "nouveau@example.org",
+            "first_name": "Camille",
+            "last_name": "Roux",
+            "password1": "Un-mot-de-passe-long-1",
+            "password2": "Un-mot-de-passe-long-1",
+            "groups": [group.pk],
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    user = get_user_model().objects.get(username="nouveau")
+    assert list(user.groups.all()) == [group]
+    role = "read_only" if group_name == READ_ONLY_GROUP else "coordinator"
+    client.post(access_url(), {"user": user.pk, "territory": territory.pk, "role": role})
+    assert TerritoryAccess.objects.filter(user=user, territory=territory).exists()
+    client.logout()
+    assert client.login(username="nouveau", password="Un-mot-de-passe-long-1")
+    assert client.get(reverse("wagtailadmin_home")).status_code == 200
+    assert client.get(reverse("wagtail_bippop_steering:dashboard")).status_code == 200
+    isolation = client.get(reverse("wagtail_bippop_steering:isolation"))
+    assert (isolation.status_code == 200) is may_see_people

@@ -26,3 +26,31 @@ def is_read_only(user):
         return False
     names = set(user.groups.values_list("name", flat=True))
     return READ_ONLY_GROUP in names and COORDINATOR_GROUP not in names
+
+
+# The two roles an account of the town's staff can have, by the group that gives it.
+COORDINATOR = "coordinator"
+READ_ONLY = "read_only"
+ROLE_GROUPS = {COORDINATOR: COORDINATOR_GROUP, READ_ONLY: READ_ONLY_GROUP}
+
+
+def role_of(user):
+    """``COORDINATOR``, ``READ_ONLY`` or None (an account in neither group sees nothing)."""
+    names = set(user.groups.values_list("name", flat=True))
+    if COORDINATOR_GROUP in names:
+        return COORDINATOR
+    if READ_ONLY_GROUP in names:
+        return READ_ONLY
+    return None
+
+
+def set_role(user, role):
+    """Put ``user`` in the group of ``role`` and out of the other role's group."""
+    from django.contrib.auth.models import Group
+
+    for key, name in ROLE_GROUPS.items():
+        group, _created = Group.objects.get_or_create(name=name)
+        if key == role:
+            user.groups.add(group)
+        else:
+            user.groups.remove(group)

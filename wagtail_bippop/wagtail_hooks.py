@@ -1,6 +1,11 @@
 """Wiring only: each part of the admin registers its own hooks in its own module."""
 
-from .coordinator import event_pairing, matching_hooks, partners_moderation  # noqa: F401
+from .coordinator import (  # noqa: F401
+    event_pairing,
+    matching_hooks,
+    partners_moderation,
+    territory_access,
+)
 from .coordinator import hooks as coordinator_hooks  # noqa: F401
 from .dashboard import hooks as dashboard_hooks  # noqa: F401
 from .notifications import hooks as notifications_hooks  # noqa: F401
