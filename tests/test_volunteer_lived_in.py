@@ -277,3 +277,79 @@ def test_demo_has_past_training_sessions_attended_by_its_trained_volunteers(terr
         if volunteer.activated_at:
             assert timezone.localdate(volunteer.activated_at) >= attended.date
     assert not TrainingAttendance.objects.filter(volunteer__trained_at__isnull=True).exists()
+
+
+# --- absences: the visits planned inside one ----------------------------------------------
+
+
+def test_an_absence_cancels_the_visits_planned_inside_it_and_tells_the_coordination(
+    signed_in,
+    space_page,
+    volunteer,
+    mission_of_paul,
+    make_visit,
+    jeanne,
+    coordinator,
+    other_coordinator,
+    site_settings,
+):
+    from django.core import mail
+
+    from tests.conftest import audit_log
+    from wagtail_bippop.models import ContactLog, OutboxMessage, VisitStatus
+
+    before = make_visit(mission=mission_of_paul, starts_at=in_days(2))
+    inside = make_visit(mission=mission_of_paul, starts_at=in_days(5))
+    last_day = make_visit(mission=mission_of_paul, starts_at=in_days(9, hour=18))
+    after = make_visit(mission=mission_of_paul, starts_at=in_days(12))
+    someone_elses = make_visit(starts_at=in_days(5))
+
+    response = signed_in.post(
+        route(space_page, "absence_add"),
+        {"start_date": in_days(4).date(), "end_date": in_days(9).date(), "note": "Vacances"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    statuses = {
+        visit.pk: visit.status
+        for visit in type(inside).objects.filter(
+            pk__in=[before.pk, inside.pk, last_day.pk, after.pk, someone_elses.pk]
+        )
+    }
+    assert statuses == {
+        before.pk: VisitStatus.PLANNED,
+        inside.pk: VisitStatus.CANCELLED,
+        last_day.pk: VisitStatus.CANCELLED,
+        after.pk: VisitStatus.PLANNED,
+        someone_elses.pk: VisitStatus.PLANNED,
+    }
+    # The volunteer sees which visits are concerned...
+    page = response.content.decode()
+    assert page.count("Jeanne M.") >= 2
+    assert "coordination" in page
+    # ...the coordination of the territory is told, with the person's name and the dates...
+    recipients = sorted(address for message in mail.outbox for address in message.to)
+    assert recipients == ["ccas@bellerive.example", "coord@example.org"]
+    assert "Jeanne Martin" in mail.outbox[0].body and "Paul" in mail.outbox[0].subject
+    # ...each visit keeps the reason (the person's timeline shows it), no contact is made up
+    # (the isolation watch must not count one), and nobody writes to the person.
+    inside.refresh_from_db()
+    assert "absence de la personne bénévole" in inside.report
+    assert not ContactLog.objects.filter(beneficiary=jeanne).exists()
+    assert not OutboxMessage.objects.filter(beneficiary=jeanne).exists()
+    cancelled = audit_log().filter(action="wagtail_bippop.visit_cancelled_for_absence")
+    assert sorted(int(entry.object_id) for entry in cancelled) == [inside.pk, last_day.pk]
+
+
+def test_an_absence_without_planned_visits_alerts_nobody(
+    signed_in, space_page, volunteer, mission_of_paul, make_visit, coordinator, site_settings
+):
+    from django.core import mail
+
+    make_visit(mission=mission_of_paul, starts_at=in_days(30))
+    signed_in.post(
+        route(space_page, "absence_add"),
+        {"start_date": in_days(4).date(), "end_date": in_days(9).date()},
+    )
+    assert volunteer.absences.count() == 1
+    assert mail.outbox == []

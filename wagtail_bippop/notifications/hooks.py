@@ -26,6 +26,7 @@ LOG_ACTIONS = {
     "availability_changed": _("Availability changed"),
     "absence_added": _("Absence added"),
     "absence_removed": _("Absence removed"),
+    "visit_cancelled_for_absence": _("Visit cancelled: the volunteer is away"),
     "visit_reported": _("Visit reported"),
     "worry_raised": _("Worry raised about the person"),
     "directory_opt_in": _("Shown in the public directory"),

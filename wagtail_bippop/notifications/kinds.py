@@ -67,6 +67,16 @@ KINDS = {
             "link",
         ),
         _kind(
+            "volunteer_absence",
+            _("A volunteer's absence cancels planned visits (to coordinators)"),
+            "volunteer_name",
+            "start",
+            "end",
+            "note",
+            "visits",
+            "link",
+        ),
+        _kind(
             "closure_request",
             _("A volunteer asks to close their account (to coordinators)"),
             "volunteer_name",

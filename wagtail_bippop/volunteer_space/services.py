@@ -3,10 +3,14 @@
 Every change is logged with ``wagtail.log_actions``; queries are scoped to the volunteer.
 """
 
+import datetime
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from wagtail.log_actions import log
 
 from .. import signin
@@ -131,11 +135,106 @@ def set_availability(volunteer, slots, *, user=None):
 
 
 def add_absence(volunteer, start_date, end_date, note="", *, user=None):
-    absence = Absence(volunteer=volunteer, start_date=start_date, end_date=end_date, note=note)
-    absence.full_clean()
-    absence.save()
-    log(volunteer, "wagtail_bippop.absence_added", user=user)
-    return absence
+    """Record an absence; the visits still planned inside it are cancelled, the reason kept
+    on each one, and the coordination told at once (never the people helped: telling them,
+    or planning another date, is the coordination's to agree with them).
+
+    Returns the absence and the list of visits cancelled.
+    """
+    with transaction.atomic():
+        absence = Absence(volunteer=volunteer, start_date=start_date, end_date=end_date, note=note)
+        absence.full_clean()
+        absence.save()
+        log(volunteer, "wagtail_bippop.absence_added", user=user)
+        cancelled = cancel_visits_during(absence, user=user)
+    if cancelled:
+        absence_alert(absence, cancelled)
+    return absence, cancelled
+
+
+def absence_alert(absence, visits):
+    """Tell the coordinators of the territory which visits an absence cancelled."""
+    from django.urls import reverse
+
+    from ..notifications import notify_staff
+    from ..notifications.reminders import visit_when
+
+    volunteer = absence.volunteer
+    with translation.override(settings.LANGUAGE_CODE):
+        lines = [
+            "- {when} – {name}{phone}".format(
+                when=visit_when(visit),
+                name=visit.mission.request.beneficiary.full_name,
+                phone=f" ({visit.mission.request.beneficiary.phone})"
+                if visit.mission.request.beneficiary.phone
+                else "",
+            )
+            for visit in visits
+        ]
+        start = date_format(absence.start_date, "l j F Y")
+        end = date_format(absence.end_date, "l j F Y")
+    base = getattr(settings, "WAGTAILADMIN_BASE_URL", "").rstrip("/")
+    return notify_staff(
+        "volunteer_absence",
+        territory=volunteer.territory,
+        values={
+            "volunteer_name": volunteer.full_name,
+            "start": start,
+            "end": end,
+            "note": absence.note,
+            "visits": "\n".join(lines),
+            "link": f"{base}{reverse('bippop_visits:index')}?status={VisitStatus.CANCELLED}",
+        },
+        dedupe_key=f"volunteer_absence:{absence.pk}",
+    )
+
+
+def visits_during(volunteer, start_date, end_date):
+    """The volunteer's visits still planned from now on whose day falls in the dates given."""
+    first = timezone.make_aware(datetime.datetime.combine(start_date, datetime.time.min))
+    after = timezone.make_aware(
+        datetime.datetime.combine(end_date + datetime.timedelta(days=1), datetime.time.min)
+    )
+    return upcoming_visits(volunteer).filter(
+        starts_at__gte=max(first, timezone.now()), starts_at__lt=after
+    )
+
+
+def absence_reason(absence):
+    """Why the visit is cancelled, in the site's language: shown on the person's timeline."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return translation.gettext(
+            "Cancelled: the volunteer is away (absence from %(start)s to %(end)s)."
+        ) % {
+            "start": date_format(absence.start_date, "j F Y"),
+            "end": date_format(absence.end_date, "j F Y"),
+        }
+
+
+def cancel_visits_during(absence, *, user=None):
+    visits = list(
+        visits_during(absence.volunteer, absence.start_date, absence.end_date).select_for_update(
+            of=("self",)
+        )
+    )
+    reason = absence_reason(absence)
+    now = timezone.now()
+    for visit in visits:
+        visit.status = VisitStatus.CANCELLED
+        visit.duration_minutes = None
+        visit.report = reason
+        visit.reported_at = now
+        visit.reported_by = user
+        visit.save(
+            update_fields=["status", "duration_minutes", "report", "reported_at", "reported_by"]
+        )
+        log(
+            visit,
+            "wagtail_bippop.visit_cancelled_for_absence",
+            user=user,
+            data={"absence": absence.pk},
+        )
+    return visits
 
 
 def remove_absence(volunteer, pk, *, user=None):

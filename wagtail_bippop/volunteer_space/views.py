@@ -7,6 +7,7 @@ from django.contrib.auth import login, logout
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
@@ -283,8 +284,24 @@ def availability_grid(form):
 def absence_add(page, request):
     form = AbsenceForm(request.POST)
     if form.is_valid():
-        services.add_absence(request.volunteer, user=request.user, **form.cleaned_data)
+        _absence, cancelled = services.add_absence(
+            request.volunteer, user=request.user, **form.cleaned_data
+        )
         messages.success(request, _("Your absence is saved: nobody will ask you then."))
+        if cancelled:
+            visits = "; ".join(
+                f"{date_format(timezone.localtime(visit.starts_at), 'l j F, H:i')} – "
+                f"{visit.mission.request.beneficiary.public_name}"
+                for visit in cancelled
+            )
+            messages.warning(
+                request,
+                _(
+                    "These visits planned during your absence are cancelled: %(visits)s. "
+                    "The coordination is told and will call the people concerned."
+                )
+                % {"visits": visits},
+            )
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     return HttpResponseRedirect(url(page, "availability"))
