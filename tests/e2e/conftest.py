@@ -23,6 +23,7 @@ Any error logged by Django while a journey runs (``django.request``: a 5xx answe
 """
 
 import contextlib
+import importlib
 import email
 import email.policy
 import logging
@@ -205,7 +206,11 @@ class E2ESite:
 
 @pytest.fixture
 def e2e_site(live_server, transactional_db, mailbox, smsbox, settings):
-    """The served site: its Site answers at the live server's address, the section is built."""
+    """The served site: its Site answers at the live server's address, the section is built.
+
+    The staff groups made by migrations are rebuilt (a journey flushes the database when it
+    ends): a person creating staff through the admin needs them.
+    """
     from wagtail_bippop.models import (
         EventIndexPage,
         OffersBoardPage,
@@ -216,6 +221,7 @@ def e2e_site(live_server, transactional_db, mailbox, smsbox, settings):
     )
 
     cache.clear()
+    _rebuild_staff_groups()
     site = ensure_default_site()
     host, port = live_server.url.removeprefix("http://").split(":")
     site.hostname, site.port = host, int(port)
@@ -240,6 +246,19 @@ def e2e_site(live_server, transactional_db, mailbox, smsbox, settings):
         pages[name] = page
     yield E2ESite(live_server.url, site, site.root_page.specific, territory, pages)
     cache.clear()
+
+
+def _rebuild_staff_groups():
+    """Run again the data migrations that make the staff groups and grant their permissions."""
+    from django.apps import apps
+
+    for module, function in [
+        ("0002_coordinator_groups", "create_groups"),
+        ("0007_steering_permissions", "grant"),
+        ("0012_offer_permissions", "grant"),
+    ]:
+        migration = importlib.import_module(f"wagtail_bippop.migrations.{module}")
+        getattr(migration, function)(apps, None)
 
 
 @pytest.fixture
@@ -299,7 +318,7 @@ def admin_login(visit, e2e_site):
         visit(page, e2e_site.base_url + "/admin/login/")
         page.fill("#id_username", username)
         page.fill("#id_password", password)
-        page.get_by_role("button", name=re.compile("Se connecter|Sign in", re.I)).click()
+        page.get_by_role("button", name=re.compile("S.identifier|Se connecter|Sign in", re.I)).click()
         page.wait_for_url(re.compile(r"/admin/(?!login)"))
         return page
 

@@ -7,8 +7,10 @@ Views stay thin: they validate the form, then call ``submit_help_request`` or
 import hashlib
 import logging
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from wagtail.log_actions import log
 
@@ -40,6 +42,11 @@ def notice_version(solidarity_settings):
     """A short fingerprint of the privacy notice shown, kept with each consent."""
     text = solidarity_settings.privacy_notice or ""
     return hashlib.sha256(text.encode()).hexdigest()[:12] if text else ""
+
+
+def admin_url(path):
+    """Absolute address of an admin page, for the staff's e-mails."""
+    return f"{getattr(settings, 'WAGTAILADMIN_BASE_URL', '').rstrip('/')}{path}"
 
 
 def coordinator_addresses(territory, solidarity_settings):
@@ -138,6 +145,7 @@ def submit_help_request(form, *, territory, solidarity_settings):
             "event": form.cleaned_data.get("event"),
             "territory": territory,
             "settings": solidarity_settings,
+            "admin_url": admin_url(reverse("bippop_requests:inspect", args=[request.pk])),
         }
         _send_safely(
             "request_received",
