@@ -23,9 +23,9 @@ Any error logged by Django while a journey runs (``django.request``: a 5xx answe
 """
 
 import contextlib
-import importlib
 import email
 import email.policy
+import importlib
 import logging
 import re
 import socket
@@ -318,7 +318,8 @@ def admin_login(visit, e2e_site):
         visit(page, e2e_site.base_url + "/admin/login/")
         page.fill("#id_username", username)
         page.fill("#id_password", password)
-        page.get_by_role("button", name=re.compile("S.identifier|Se connecter|Sign in", re.I)).click()
+        sign_in = re.compile("S.identifier|Se connecter|Sign in", re.I)
+        page.get_by_role("button", name=sign_in).click()
         page.wait_for_url(re.compile(r"/admin/(?!login)"))
         return page
 
