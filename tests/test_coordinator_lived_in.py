@@ -410,3 +410,72 @@ def test_intake_refuses_a_made_up_slot(client, coordinator, territory, service):
     response = client.post(reverse("bippop_intake:index"), data)
     assert response.status_code == 200 and "wanted_slots" in response.context["form"].errors
     assert not HelpRequest.objects.exists()
+
+
+# --- 10. The promised call-back: queue first, due day, late flag ---------------------------
+
+
+def test_working_days_skip_weekends_and_french_public_holidays():
+    from wagtail_bippop.coordinator.callback import add_working_days
+
+    D = datetime.date
+    assert add_working_days(D(2026, 12, 18), 2) == D(2026, 12, 22)  # Fri → Tue
+    assert add_working_days(D(2026, 12, 24), 2) == D(2026, 12, 29)  # Christmas skipped
+    assert add_working_days(D(2026, 12, 19), 1) == D(2026, 12, 21)  # Saturday → Monday
+    assert add_working_days(D(2027, 5, 5), 1) == D(2027, 5, 7)  # Ascension Day (6 May)
+    # Alsace-Moselle: 26 December is a holiday there too.
+    assert add_working_days(D(2027, 12, 24), 1) == D(2027, 12, 27)
+    assert add_working_days(D(2026, 12, 24), 2, "57") == D(2026, 12, 29)
+    assert add_working_days(D(2026, 12, 23), 2, "57") == D(2026, 12, 28)
+    assert add_working_days(D(2026, 12, 23), 2) == D(2026, 12, 28)
+    assert add_working_days(D(2026, 4, 2), 1, "57") == D(2026, 4, 7)  # Good Friday, Easter
+
+
+def _received(make_request, days_ago, **fields):
+    return make_request(created_at=timezone.now() - datetime.timedelta(days=days_ago), **fields)
+
+
+def test_requests_waiting_for_their_call_back_come_first_oldest_promise_first(
+    client, coordinator, make_request
+):
+    for index in range(25):
+        _received(make_request, 60 + index, status="searching")
+    older = _received(make_request, 3)
+    newer = _received(make_request, 0)
+    called = _received(make_request, 40, status="contacted")
+    client.force_login(coordinator)
+    response = client.get(reverse("bippop_requests:index"))
+    rows = list(response.context["object_list"])
+    assert rows[:2] == [older, newer]
+    assert called not in rows[:2]
+
+
+def test_call_back_due_day_and_late_flag(client, coordinator, make_request, site):
+    from wagtail_bippop.coordinator.callback import add_working_days
+    from wagtail_bippop.models import SolidaritySettings
+
+    settings = SolidaritySettings.for_site(site)
+    settings.callback_delay_days = 3
+    settings.save()
+    late = _received(make_request, 12)
+    fresh = _received(make_request, 0)
+    client.force_login(coordinator)
+    response = client.get(reverse("bippop_requests:index"), HTTP_ACCEPT_LANGUAGE="fr")
+    page = response.content.decode()
+    assert page.count("Rappel en retard") == 1
+    rows = {row.pk: row for row in response.context["object_list"]}
+    assert rows[late.pk].callback_late and not rows[fresh.pk].callback_late
+    due = add_working_days(timezone.localdate(fresh.created_at), 3)
+    assert rows[fresh.pk].callback_due == due
+    assert f"{FR_DAYS[due.weekday()]} {due.day} {FR_MONTHS[due.month - 1]}" in page
+
+
+def test_a_request_called_back_has_no_call_back_due(client, coordinator, make_request):
+    request = _received(make_request, 12)
+    request.move_to("contacted")
+    request.save()
+    client.force_login(coordinator)
+    response = client.get(reverse("bippop_requests:index"), HTTP_ACCEPT_LANGUAGE="fr")
+    assert "Rappel en retard" not in response.content.decode()
+    (row,) = response.context["object_list"]
+    assert row.callback_due is None

@@ -35,7 +35,7 @@ from ..models import (
 )
 from ..phones import display_phone
 from ..roles import is_read_only
-from . import event_pairing, filters, partners_moderation
+from . import callback, event_pairing, filters, partners_moderation
 from .forms import ScopedAdminForm
 from .people_search import PersonSearchForm
 from .scoping import ScopedChosenMixin, ScopedListingMixin
@@ -125,8 +125,14 @@ class ScopedModelViewSet(ModelViewSet):
 
 
 class RequestIndexView(views.ScopedIndexView):
-    # Open requests first, the oldest at the top: the one waiting longest is answered first.
+    # New requests waiting for their promised call-back first, then the other open ones,
+    # the oldest at the top: the promise made longest ago is kept first.
     default_ordering = ("queue_rank", "created_at")
+
+    def get_table(self, object_list):
+        promises = callback.CallbackPromises()
+        rows = [promises.decorate(help_request) for help_request in object_list]
+        return super().get_table(rows)
 
     @cached_property
     def header_buttons(self):
@@ -146,7 +152,7 @@ class RequestIndexView(views.ScopedIndexView):
         return (
             super()
             .get_base_queryset()
-            .select_related("beneficiary__area")
+            .select_related("beneficiary__area", "territory__site")
             .prefetch_related("services")
             .annotate(
                 next_visit=Min(
@@ -157,8 +163,9 @@ class RequestIndexView(views.ScopedIndexView):
                     ),
                 ),
                 queue_rank=Case(
-                    When(status__in=OPEN_STATUSES, then=Value(0)),
-                    default=Value(1),
+                    When(status=RequestStatus.NEW, first_contact_at__isnull=True, then=Value(0)),
+                    When(status__in=OPEN_STATUSES, then=Value(1)),
+                    default=Value(2),
                     output_field=IntegerField(),
                 ),
             )
@@ -167,6 +174,19 @@ class RequestIndexView(views.ScopedIndexView):
 
 def request_is_open(instance):
     return instance.is_open
+
+
+class CallbackColumn(Column):
+    """When the promised call-back is due, and a visible flag once it is late."""
+
+    cell_template_name = "wagtail_bippop/admin/columns/callback_cell.html"
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        due = getattr(instance, "callback_due", None)
+        context["due"] = callback.short_day(due) if due else None
+        context["late"] = getattr(instance, "callback_late", False)
+        return context
 
 
 class HelpRequestViewSet(ScopedModelViewSet):
@@ -186,6 +206,7 @@ class HelpRequestViewSet(ScopedModelViewSet):
             "get_status_display", label=_("Status"), sort_key="status", primary=request_is_open
         ),
         DateColumn("created_at", label=_("Received"), sort_key="created_at"),
+        CallbackColumn("callback_due", label=_("Call back by"), sort_key="created_at"),
         Column("area", label=_("Area"), accessor="beneficiary.area"),
         Column("services", label=_("Services"), accessor=service_names),
         Column("channel", label=_("Received through"), accessor="get_channel_display"),
