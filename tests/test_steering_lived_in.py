@@ -415,3 +415,24 @@ def test_superuser_creates_staff_through_wagtail_users_then_gives_access(
     assert client.get(reverse("wagtail_bippop_steering:dashboard")).status_code == 200
     isolation = client.get(reverse("wagtail_bippop_steering:isolation"))
     assert (isolation.status_code == 200) is may_see_people
+
+
+# --- The dashboard reads as French ---------------------------------------------------------
+
+
+def test_dashboard_figures_read_as_french(client, superuser, territory, activity, settings):
+    settings.BIPPOP_VOLUNTEER_HOUR_VALUE = "12.02"
+    client.force_login(superuser)
+    page = client.get(reverse("wagtail_bippop_steering:dashboard"))
+    key = {row["cells"][0]: row["cells"][1] for row in page.context["tables"][0]["rows"]}
+    assert "Valeur de ces heures (à 12,02\u00a0€ de l’heure)" in key
+    assert key["Personnes aidées qui n'utilisent pas internet (couverture)"] == "100\u00a0%"
+    text = page.content.decode()
+    assert "Télécharger ce tableau\u00a0:" in text
+    # Each table scrolls sideways in its own labelled, focusable region on a narrow screen.
+    regions = re.findall(r'<div class="bippop-dash__table"[^>]*>', text)
+    assert len(regions) == 7
+    for region in regions:
+        assert 'tabindex="0"' in region and 'role="region"' in region
+        hint = re.search(r'aria-describedby="([^"]+)"', region).group(1)
+        assert f'id="{hint}"' in text and "aria-labelledby=" in region

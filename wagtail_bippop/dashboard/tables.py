@@ -237,7 +237,10 @@ def build_tables(figures, *, hour_value):
             [Cell(_("Visits done")), Cell(visits["visits"], COUNT)],
             [Cell(_("Volunteer hours given")), Cell(visits["hours"], HOURS)],
             [
-                Cell(_("Value of these hours (at %(rate)s € an hour)") % {"rate": hour_value}),
+                Cell(
+                    _("Value of these hours (at %(rate)s € an hour)")
+                    % {"rate": formats.number_format(Decimal(str(hour_value)), 2)}
+                ),
                 Cell(visits["hours_value"], MONEY),
             ],
             [Cell(_("Volunteers who gave time")), Cell(visits["volunteers"], PEOPLE)],
