@@ -479,3 +479,75 @@ def test_a_request_called_back_has_no_call_back_due(client, coordinator, make_re
     assert "Rappel en retard" not in response.content.decode()
     (row,) = response.context["object_list"]
     assert row.callback_due is None
+
+
+# --- 13b. One display format for phones -----------------------------------------------------
+
+
+def test_display_phone_national_for_french_numbers_international_otherwise():
+    from wagtail_bippop.phones import display_phone
+
+    assert display_phone("+33322456789") == "03 22 45 67 89"
+    assert display_phone("0322456789") == "03 22 45 67 89"
+    assert display_phone("+3222345678") == "+32 2 234 56 78"
+    assert display_phone("") == ""
+    assert display_phone("not a number") == "not a number"
+
+
+def test_admin_screens_show_phones_in_one_format(client, coordinator, make_request, territory):
+    from wagtail_bippop.models import Organisation
+
+    request = make_request(requester_phone="+33322456789", requester_name="Marc Roux")
+    person = request.beneficiary
+    person.phone = "+33611223344"
+    person.save()
+    organisation = Organisation.objects.create(
+        territory=territory, name="Club", kind="club", phone="0322456789"
+    )
+    client.force_login(coordinator)
+    pages = {
+        "person": client.get(reverse("bippop_beneficiaries:inspect", args=[person.pk])),
+        "person edit": client.get(reverse("bippop_beneficiaries:edit", args=[person.pk])),
+        "request": client.get(reverse("bippop_requests:inspect", args=[request.pk])),
+        "organisation": client.get(reverse("bippop_organisations:inspect", args=[organisation.pk])),
+    }
+    for name, response in pages.items():
+        text = response.content.decode()
+        assert "+33" not in text, name
+    assert "06 11 22 33 44" in pages["person"].content.decode()
+    assert "06 11 22 33 44" in pages["person edit"].content.decode()
+    assert "03 22 45 67 89" in pages["request"].content.decode()
+    assert "03 22 45 67 89" in pages["organisation"].content.decode()
+
+
+def test_beneficiary_export_shows_the_national_format(client, coordinator, make_beneficiary):
+    make_beneficiary(phone="+33611223344")
+    client.force_login(coordinator)
+    response = client.get(reverse("bippop_beneficiaries:index") + "?export=csv")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert "06 11 22 33 44" in text and "+33611223344" not in text
+
+
+def test_messages_give_the_coordinators_phone_in_the_national_format(
+    client, coordinator, accepted, site, django_capture_on_commit_callbacks
+):
+    from wagtail_bippop.models import SolidaritySettings
+
+    settings = SolidaritySettings.for_site(site)
+    settings.coordinator_phone = "+33322456789"
+    settings.save()
+    client.force_login(coordinator)
+    url = reverse("wagtail_bippop_coordinator:mission_schedule", args=[accepted.pk])
+    day = timezone.localdate() + datetime.timedelta(days=8)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            url,
+            {
+                "start_date": day.isoformat(),
+                "usual_time": "10:00",
+                "usual_duration_minutes": "60",
+                "recurrence": "one_off",
+            },
+        )
+    (told,) = _messages_to(accepted.request.beneficiary).filter(kind="mission_confirmed")
+    assert "03 22 45 67 89" in told.body and "+33" not in told.body

@@ -2,6 +2,7 @@
 
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from ..phones import display_phone
 from .scoping import scope_form_choices
 
 
@@ -15,3 +16,7 @@ class ScopedAdminForm(WagtailAdminModelForm):
             choices = list(territory.queryset[:2])
             if len(choices) == 1:
                 self.initial.setdefault("territory", choices[0].pk)
+        # Stored numbers are shown as people read them ("06 12 34 56 78"), not "+33…".
+        for name in self.fields:
+            if name.endswith("phone") and self.initial.get(name):
+                self.initial[name] = display_phone(self.initial[name])

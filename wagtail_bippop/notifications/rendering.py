@@ -10,6 +10,7 @@ from django.utils import translation
 
 from ..models.outbox import PLACEHOLDER, MessageTemplate
 from ..models.site_settings import SolidaritySettings
+from ..phones import display_phone
 
 
 def split_subject(text):
@@ -34,7 +35,7 @@ def site_values(site):
     site_settings = SolidaritySettings.for_site(site)
     return {
         "platform_name": site_settings.platform_name,
-        "coordinator_phone": site_settings.coordinator_phone,
+        "coordinator_phone": display_phone(site_settings.coordinator_phone),
     }
 
 

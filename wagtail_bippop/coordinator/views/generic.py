@@ -12,6 +12,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
 from wagtail.admin.widgets.button import HeaderButton, ListingButton
 
+from ...phones import display_phone
 from ..people_search import person_match
 from ..scoping import ScopedListingMixin, ScopedObjectMixin
 
@@ -107,7 +108,11 @@ class ScopedEditView(ObjectActionsMixin, ScopedObjectMixin, generic.EditView):
 
 
 class ScopedInspectView(ObjectActionsMixin, ScopedObjectMixin, generic.InspectView):
-    pass
+    def get_field_display_value(self, field_name, field):
+        value = super().get_field_display_value(field_name, field)
+        if field_name.endswith("phone") and isinstance(value, str):
+            return display_phone(value)
+        return value
 
 
 class ScopedDeleteView(ScopedObjectMixin, generic.DeleteView):
