@@ -95,14 +95,19 @@ def test_example_site_links_open_the_served_site_and_every_role_has_an_account(s
     from io import StringIO
 
     from django.contrib.auth import get_user_model
+    from django.core.cache import cache
 
     from wagtail_bippop.models import VolunteerSpacePage
     from wagtail_bippop.roles import COORDINATOR_GROUP, READ_ONLY_GROUP
 
     out = StringIO()
-    call_command(
-        "setup_example_site", size=1500, seed=3, base_url="http://127.0.0.1:8123", stdout=out
-    )
+    try:
+        call_command(
+            "setup_example_site", size=1500, seed=3, base_url="http://127.0.0.1:8123", stdout=out
+        )
+    finally:
+        # Wagtail caches the sites' root paths, and the test's rollback does not clear them.
+        cache.clear()
     site.refresh_from_db()
     assert (site.hostname, site.port) == ("127.0.0.1", 8123)
     space = VolunteerSpacePage.objects.live().get()
