@@ -90,24 +90,31 @@ def test_demo_built_just_after_midnight_has_no_request_from_the_future(site):
     assert not requests.filter(created_at__gt=dawn).exists()
 
 
-def test_example_site_links_open_the_served_site_and_every_role_has_an_account(site):
+@pytest.fixture
+def site_paths_forgotten(site):
+    """Wagtail caches the sites' root paths; the test's rollback does not clear that cache."""
+    from django.core.cache import cache
+
+    yield site
+    cache.clear()
+
+
+def test_example_site_links_open_the_served_site_and_every_role_has_an_account(
+    site_paths_forgotten,
+):
+    site = site_paths_forgotten
     """Links in messages are built from the Site: the demo's must be the address it serves."""
     from io import StringIO
 
     from django.contrib.auth import get_user_model
-    from django.core.cache import cache
 
     from wagtail_bippop.models import VolunteerSpacePage
     from wagtail_bippop.roles import COORDINATOR_GROUP, READ_ONLY_GROUP
 
     out = StringIO()
-    try:
-        call_command(
-            "setup_example_site", size=1500, seed=3, base_url="http://127.0.0.1:8123", stdout=out
-        )
-    finally:
-        # Wagtail caches the sites' root paths, and the test's rollback does not clear them.
-        cache.clear()
+    call_command(
+        "setup_example_site", size=1500, seed=3, base_url="http://127.0.0.1:8123", stdout=out
+    )
     site.refresh_from_db()
     assert (site.hostname, site.port) == ("127.0.0.1", 8123)
     space = VolunteerSpacePage.objects.live().get()
