@@ -551,3 +551,76 @@ def test_messages_give_the_coordinators_phone_in_the_national_format(
         )
     (told,) = _messages_to(accepted.request.beneficiary).filter(kind="mission_confirmed")
     assert "03 22 45 67 89" in told.body and "+33" not in told.body
+
+
+# --- 14. No raw values: empty, booleans, matching in words ---------------------------------
+
+
+def _cells(html):
+    import re
+
+    return [
+        re.sub(r"<[^>]+>|\s+", " ", cell).strip()
+        for cell in re.findall(r"<(?:td|dd)[^>]*>(.*?)</(?:td|dd)>", html, re.S)
+    ]
+
+
+def test_record_pages_show_a_dash_for_empty_values(client, coordinator, make_request):
+    request = make_request()
+    client.force_login(coordinator)
+    html = client.get(
+        reverse("bippop_requests:inspect", args=[request.pk]), HTTP_ACCEPT_LANGUAGE="fr"
+    ).content.decode()
+    cells = _cells(html)
+    assert "None" not in cells and "" not in cells, cells
+    assert "—" in cells
+
+
+@pytest.mark.parametrize("namespace", ["bippop_services", "bippop_territories"])
+def test_active_columns_say_yes_or_no(client, coordinator, namespace, service, territory):
+    client.force_login(coordinator)
+    html = client.get(reverse(f"{namespace}:index"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    cells = _cells(html)
+    assert "True" not in html and "False" not in html
+    assert "Oui" in cells
+
+
+def test_volunteer_inspect_says_yes_or_no(client, coordinator, make_volunteer):
+    volunteer = make_volunteer(has_car=False)
+    client.force_login(coordinator)
+    html = client.get(
+        reverse("bippop_volunteers:inspect", args=[volunteer.pk]), HTTP_ACCEPT_LANGUAGE="fr"
+    ).content.decode()
+    cells = _cells(html)
+    assert "True" not in cells and "False" not in cells and "None" not in cells
+    assert "Oui" in cells and "Non" in cells
+
+
+def test_suggestions_show_rank_and_words_not_a_score(
+    client, coordinator, make_request, make_volunteer, service, area
+):
+    from wagtail_bippop.models import AvailabilitySlot, WantedSlot
+
+    help_request = make_request(services=[service])
+    help_request.beneficiary.area = area
+    help_request.beneficiary.save()
+    WantedSlot.objects.create(request=help_request, weekday=1, period="afternoon")
+    best = make_volunteer(first_name="Alice", services=[service], area=area)
+    best.save()
+    AvailabilitySlot.objects.create(volunteer=best, weekday=1, period="afternoon")
+    other = make_volunteer(first_name="Bruno")
+    other.save()
+    client.force_login(coordinator)
+    response = client.get(
+        reverse("wagtail_bippop_matching:suggestions", args=[help_request.pk]),
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
+    html = response.content.decode()
+    assert "Score" not in html
+    first, second = response.context["suggestions"]
+    assert first.volunteer == best and second.volunteer == other
+    assert str(first.fit_label) == "Très adapté"
+    assert str(second.fit_label) == "Peu adapté"
+    assert "Très adapté" in html and "Peu adapté" in html
+    assert str(first.score) not in _cells(html)
+    assert "Propose : Visite de convivialité" in html.replace("\u00a0", " ")

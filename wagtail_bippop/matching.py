@@ -115,6 +115,18 @@ class Suggestion:
         return self.active_missions > 0
 
     @property
+    def fit_label(self):
+        """The rank in words for the coordinator, from the same criteria as the score."""
+        if not self.offers_service:
+            return _("Less suitable")
+        near = self.same_area or self.within_reach
+        if self.available and near and not self.away:
+            return _("Very suitable")
+        if self.available or near:
+            return _("Suitable")
+        return _("Could suit")
+
+    @property
     def score(self):
         """The points the database sorted on, recomputed from the same criteria."""
         near = 0

@@ -640,7 +640,7 @@ class VisitViewSet(ScopedModelViewSet):
             primary=lambda obj: obj.status == VisitStatus.PLANNED,
         ),
         Column("duration_minutes", label=_("Duration (minutes)")),
-        Column("worry", label=_("Worried"), accessor=lambda obj: _("Yes") if obj.worry else ""),
+        Column("worry", label=_("Worried"), accessor="worry"),
     ]
     list_export = [
         "starts_at",

@@ -7,7 +7,8 @@ vetting, report a visit…) as buttons on the record's pages and rows.
 
 from django.db.models import Q
 from django.utils.functional import cached_property
-from wagtail.admin.ui.tables import Column, TitleColumn
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
 from wagtail.admin.widgets.button import HeaderButton, ListingButton
@@ -15,6 +16,30 @@ from wagtail.admin.widgets.button import HeaderButton, ListingButton
 from ...phones import display_phone
 from ..people_search import person_match
 from ..scoping import ScopedListingMixin, ScopedObjectMixin
+
+EMPTY = "—"
+
+
+def readable(value):
+    """A value as a person reads it: "—" when empty, "Yes" / "No" for a boolean."""
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if value is None or (isinstance(value, str) and value.strip() in ("", "-")):
+        return EMPTY
+    return value
+
+
+class ReadableColumn(Column):
+    """A listing column that never shows "None", "True" or "False"."""
+
+    empty_value_display = EMPTY
+
+    def get_value(self, instance):
+        return readable(super().get_value(instance))
+
+
+class ReadableDateColumn(DateColumn):
+    cell_template_name = "wagtail_bippop/admin/columns/date_cell.html"
 
 
 class ObjectActionsMixin:
@@ -55,9 +80,14 @@ class ScopedIndexView(ScopedListingMixin, generic.IndexView):
                 query |= match
         return queryset.filter(query)
 
+    def _get_custom_column(self, field_name, column_class=Column, **kwargs):
+        if column_class is Column:
+            column_class = ReadableColumn
+        return super()._get_custom_column(field_name, column_class, **kwargs)
+
     @cached_property
     def columns(self):
-        columns = super().columns
+        columns = [_readable_column(column) for column in super().columns]
         first = columns[0] if columns else None
         # A custom first column still links to the record and carries its buttons.
         if isinstance(first, Column) and not isinstance(first, TitleColumn):
@@ -86,6 +116,11 @@ class ScopedIndexView(ScopedListingMixin, generic.IndexView):
 
     def to_row_dict(self, item):
         row = super().to_row_dict(item)
+        for field, value in row.items():
+            if isinstance(value, bool):
+                row[field] = readable(value)
+            elif field.endswith("phone") and isinstance(value, str):
+                row[field] = display_phone(value)
         for field in self.export_many_fields:
             if field in row:
                 row[field] = ", ".join(str(obj) for obj in getattr(item, field).all())
@@ -109,10 +144,23 @@ class ScopedEditView(ObjectActionsMixin, ScopedObjectMixin, generic.EditView):
 
 class ScopedInspectView(ObjectActionsMixin, ScopedObjectMixin, generic.InspectView):
     def get_field_display_value(self, field_name, field):
+        if field is not None and not field.many_to_many and not field.one_to_many:
+            raw = getattr(self.object, field_name, None)
+            if raw is None or isinstance(raw, bool) or raw == "":
+                return readable(raw)
         value = super().get_field_display_value(field_name, field)
         if field_name.endswith("phone") and isinstance(value, str):
             return display_phone(value)
-        return value
+        return readable(value)
+
+
+def _readable_column(column):
+    """Plain and date columns of a listing in their readable kind (same settings)."""
+    if type(column) is Column:
+        column.__class__ = ReadableColumn
+    elif type(column) is DateColumn:
+        column.__class__ = ReadableDateColumn
+    return column
 
 
 class ScopedDeleteView(ScopedObjectMixin, generic.DeleteView):
