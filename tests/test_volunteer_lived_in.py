@@ -58,6 +58,7 @@ def test_migration_copies_worried_visits_into_open_worries(make_visit, make_miss
         reported_at=reported,
     )
     make_visit(mission=mission, starts_at=reported - datetime.timedelta(days=7))
+    Worry.objects.all().delete()  # as before the migration: saving the visit opened one
 
     worries_migration.copy_worried_visits(apps, None)
     worries_migration.copy_worried_visits(apps, None)  # running twice copies nothing more
@@ -277,6 +278,21 @@ def test_demo_has_past_training_sessions_attended_by_its_trained_volunteers(terr
         if volunteer.activated_at:
             assert timezone.localdate(volunteer.activated_at) >= attended.date
     assert not TrainingAttendance.objects.filter(volunteer__trained_at__isnull=True).exists()
+    # Its worried visits have their worries, the older ones handled.
+    from wagtail_bippop.models import Visit
+
+    worried = Visit.objects.filter(worry=True, mission__request__territory=territory)
+    assert Worry.objects.filter(visit__in=worried).count() == worried.count() > 0
+    assert Worry.objects.filter(handled_at__isnull=False).exists()
+
+
+def test_a_visit_saved_with_the_worry_flag_from_any_screen_has_its_worry(make_visit):
+    visit = make_visit(status="done", duration_minutes=30, report="Chute.", worry=True)
+    worry = Worry.objects.get(visit=visit)
+    assert worry.text == "Chute." and worry.is_open
+    visit.report = "Chute dans l'escalier."
+    visit.save()
+    assert Worry.objects.get().text == "Chute dans l'escalier."
 
 
 # --- absences: the visits planned inside one ----------------------------------------------
@@ -353,3 +369,186 @@ def test_an_absence_without_planned_visits_alerts_nobody(
     )
     assert volunteer.absences.count() == 1
     assert mail.outbox == []
+
+
+# --- reports once a visit has begun; worries at any time ----------------------------------
+
+
+def test_a_future_visit_offers_no_report_form_but_says_when_it_can_be_reported(
+    signed_in, space_page, visit_of_paul
+):
+    from django.utils.formats import date_format
+
+    url = route(space_page, "visit", visit_of_paul.pk)
+    html = signed_in.get(url).content.decode()
+    assert 'name="duration_minutes"' not in html and 'name="worry"' not in html
+    assert date_format(timezone.localtime(visit_of_paul.starts_at), "l j F Y") in html
+    # A visit cannot be said missed before it starts either.
+    assert signed_in.post(url, {"status": "missed"}).status_code == 200
+    visit_of_paul.refresh_from_db()
+    assert visit_of_paul.status == "planned"
+
+    visit_of_paul.starts_at = timezone.now() - datetime.timedelta(minutes=30)
+    visit_of_paul.ends_at = visit_of_paul.starts_at + datetime.timedelta(hours=1)
+    visit_of_paul.save()
+    html = signed_in.get(url).content.decode()
+    assert 'name="duration_minutes"' in html and 'name="worry"' in html
+
+
+def test_a_report_with_the_worry_flag_opens_a_worry(
+    signed_in, space_page, visit_of_paul, coordinator, site_settings
+):
+    visit_of_paul.starts_at = timezone.now() - datetime.timedelta(hours=2)
+    visit_of_paul.ends_at = visit_of_paul.starts_at + datetime.timedelta(hours=1)
+    visit_of_paul.save()
+    signed_in.post(
+        route(space_page, "visit", visit_of_paul.pk),
+        {"status": "done", "duration_minutes": "45", "report": "Elle tousse.", "worry": "on"},
+    )
+    worry = Worry.objects.get()
+    assert (worry.visit, worry.mission, worry.beneficiary) == (
+        visit_of_paul,
+        visit_of_paul.mission,
+        visit_of_paul.mission.request.beneficiary,
+    )
+    assert worry.raised_by == visit_of_paul.mission.volunteer
+    assert worry.text == "Elle tousse." and worry.is_open
+
+
+def test_a_worry_can_be_raised_between_visits_from_the_persons_page(
+    signed_in,
+    space_page,
+    volunteer,
+    visit_of_paul,
+    jeanne,
+    make_beneficiary,
+    make_mission,
+    coordinator,
+    other_coordinator,
+    site_settings,
+):
+    from django.core import mail
+
+    from tests.conftest import audit_log
+
+    person_url = route(space_page, "person", jeanne.pk)
+    worry_url = route(space_page, "worry", jeanne.pk)
+    assert worry_url in signed_in.get(person_url).content.decode()
+
+    assert signed_in.post(worry_url, {"text": ""}).status_code == 200
+    assert not Worry.objects.exists()
+
+    response = signed_in.post(worry_url, {"text": "Elle n'ouvre plus ses volets."})
+    assert response.status_code == 302
+    worry = Worry.objects.get()
+    assert (worry.beneficiary, worry.mission, worry.visit) == (
+        jeanne,
+        visit_of_paul.mission,
+        None,
+    )
+    assert worry.raised_by == volunteer and worry.is_open
+    recipients = sorted(address for message in mail.outbox for address in message.to)
+    assert recipients == ["ccas@bellerive.example", "coord@example.org"]
+    assert "Elle n'ouvre plus ses volets." in mail.outbox[0].body
+    assert "Jeanne Martin" in mail.outbox[0].subject
+    assert audit_log().filter(action="wagtail_bippop.worry_raised").count() == 1
+
+    # Only about a person the volunteer is assigned to.
+    stranger = make_beneficiary(first_name="Louise")
+    assert signed_in.post(route(space_page, "worry", stranger.pk), {"text": "x"}).status_code == 404
+    helped_by_other = make_mission().request.beneficiary
+    assert (
+        signed_in.post(route(space_page, "worry", helped_by_other.pk), {"text": "x"}).status_code
+        == 404
+    )
+    assert Worry.objects.count() == 1
+
+
+# --- worries: the coordinators mark them handled ------------------------------------------
+
+
+@pytest.fixture
+def worries(volunteer, jeanne, mission_of_paul, make_beneficiary, other_territory):
+    from wagtail_bippop.models import Beneficiary
+
+    now = timezone.now()
+    handled = Worry.objects.create(
+        beneficiary=jeanne,
+        mission=mission_of_paul,
+        raised_by=volunteer,
+        text="Déjà vu par le CCAS.",
+        raised_at=now - datetime.timedelta(hours=1),
+        handled_at=now,
+    )
+    still_open = Worry.objects.create(
+        beneficiary=jeanne,
+        mission=mission_of_paul,
+        raised_by=volunteer,
+        text="Elle ne mange plus.",
+        raised_at=now - datetime.timedelta(days=3),
+    )
+    elsewhere = Beneficiary.objects.create(
+        territory=other_territory, first_name="Odette", last_name="Loin", phone="+33612999999"
+    )
+    theirs = Worry.objects.create(beneficiary=elsewhere, text="Ailleurs.")
+    return handled, still_open, theirs
+
+
+def test_worries_list_shows_open_ones_first_and_marks_them_handled(client, coordinator, worries):
+    from django.urls import reverse
+
+    from tests.conftest import audit_log
+
+    handled, still_open, theirs = worries
+    client.force_login(coordinator)
+    html = client.get(reverse("bippop_worries")).content.decode()
+    assert html.index("Elle ne mange plus.") < html.index("Déjà vu par le CCAS.")
+    assert "Ailleurs." not in html
+    assert "Marquer comme traitée" in html
+
+    url = reverse("bippop_worry_handled", args=[still_open.pk])
+    assert url in html
+    response = client.post(url, {"note": "Appelée, RDV médecin pris."})
+    assert response.status_code == 302
+    still_open.refresh_from_db()
+    assert not still_open.is_open
+    assert still_open.handled_by == coordinator
+    assert still_open.handled_note == "Appelée, RDV médecin pris."
+    entry = audit_log().get(action="wagtail_bippop.worry_handled")
+    assert entry.object_id == str(still_open.pk) and entry.user_id == coordinator.pk
+
+    html = client.get(reverse("bippop_worries")).content.decode()
+    assert "Appelée, RDV médecin pris." in html
+    # Handled once: a second click changes nothing.
+    assert client.post(url, {"note": "encore"}).status_code == 404
+
+
+def test_another_territorys_worry_cannot_be_handled(client, coordinator, worries):
+    from django.urls import reverse
+
+    _handled, _still_open, theirs = worries
+    client.force_login(coordinator)
+    response = client.post(reverse("bippop_worry_handled", args=[theirs.pk]), {"note": "x"})
+    assert response.status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.is_open
+    assert client.get(reverse("bippop_worry_handled", args=[theirs.pk])).status_code == 405
+
+
+def test_anonymising_the_person_blanks_the_worries_about_them(worries, jeanne):
+    from wagtail.log_actions import log
+
+    from tests.conftest import audit_log
+    from wagtail_bippop.privacy import anonymise_beneficiary
+
+    handled, still_open, theirs = worries
+    log(still_open, "wagtail_bippop.worry_raised")
+    anonymise_beneficiary(jeanne)
+    assert set(Worry.objects.filter(beneficiary=jeanne).values_list("text", "handled_note")) == {
+        ("", "")
+    }
+    assert Worry.objects.get(pk=theirs.pk).text == "Ailleurs."
+    labels = (
+        audit_log().filter(action="wagtail_bippop.worry_raised").values_list("label", flat=True)
+    )
+    assert labels and not any("Jeanne" in label or "Martin" in label for label in labels)

@@ -29,6 +29,7 @@ from .models import (
     VettingStage,
     Visit,
     Volunteer,
+    Worry,
 )
 
 ANONYMISED = "wagtail_bippop.anonymised"
@@ -165,6 +166,7 @@ def anonymise_beneficiary(person, *, user=None, now=None):
     )
     Mission.objects.filter(request__beneficiary=person).update(end_reason="")
     Visit.objects.filter(mission__request__beneficiary=person).update(report="")
+    Worry.objects.filter(beneficiary=person).update(text="", handled_note="")
     ContactLog.objects.filter(beneficiary=person).update(summary="")
     ConsentRecord.objects.filter(beneficiary=person).update(given_by="")
     OutboxMessage.objects.filter(beneficiary=person).update(

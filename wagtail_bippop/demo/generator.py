@@ -41,6 +41,7 @@ from ..models import (
     VisitStatus,
     Volunteer,
     WantedSlot,
+    Worry,
 )
 from ..models.people import name_key
 from ..models.requests import REFERENCE_ALPHABET
@@ -482,6 +483,7 @@ class DemoGenerator:
                     break
                 day += datetime.timedelta(days=step)
         self._flush_visits(visits)
+        self.make_worries()
         for beneficiary in self.beneficiaries:
             for _ in range(rng.randint(0, 3)):
                 day = self.today - datetime.timedelta(days=rng.randint(0, 364))
@@ -498,6 +500,31 @@ class DemoGenerator:
                 )
         ContactLog.objects.bulk_create(contacts, batch_size=BATCH)
         self.counts.contacts = len(contacts)
+
+    def make_worries(self):
+        """The worries raised in visit reports; those older than ten days were handled."""
+        worried = Visit.objects.filter(
+            worry=True, mission__request__territory=self.territory, worry_record__isnull=True
+        ).select_related("mission__request")
+        handled_before = self.at(self.today - datetime.timedelta(days=10), 0)
+        worries = []
+        for visit in worried.iterator(chunk_size=BATCH):
+            raised = visit.reported_at or visit.starts_at
+            handled = raised < handled_before
+            worries.append(
+                Worry(
+                    beneficiary_id=visit.mission.request.beneficiary_id,
+                    mission_id=visit.mission_id,
+                    visit=visit,
+                    raised_by_id=visit.mission.volunteer_id,
+                    text=visit.report,
+                    raised_at=raised,
+                    handled_at=raised + datetime.timedelta(days=1) if handled else None,
+                    handled_note="Personne appelée, médecin traitant prévenu." if handled else "",
+                )
+            )
+        Worry.objects.bulk_create(worries, batch_size=BATCH)
+        self.counts.extra["worries"] = len(worries)
 
     def _flush_visits(self, visits):
         Visit.objects.bulk_create(visits, batch_size=BATCH)

@@ -4,8 +4,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .people import Beneficiary, Volunteer
 from .requests import HelpRequest
@@ -300,7 +303,7 @@ class Worry(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("handled by"),
+        verbose_name=pgettext_lazy("worry", "handled by"),
     )
     handled_note = models.CharField(_("note on handling"), max_length=500, blank=True)
 
@@ -313,8 +316,40 @@ class Worry(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.beneficiary} – {timezone.localtime(self.raised_at):%d/%m/%Y %H:%M}"
+        # Log labels keep this text: it names no one (anonymisation leaves it as is).
+        return _("Worry of %(date)s") % {
+            "date": f"{timezone.localtime(self.raised_at):%d/%m/%Y %H:%M}"
+        }
 
     @property
     def is_open(self):
         return self.handled_at is None
+
+    @classmethod
+    def for_visit(cls, visit):
+        """The worry raised in the report of ``visit`` (made once; its text follows the report)."""
+        mission = visit.mission
+        worry, created = cls.objects.get_or_create(
+            visit=visit,
+            defaults={
+                "beneficiary_id": mission.request.beneficiary_id,
+                "mission": mission,
+                "raised_by_id": mission.volunteer_id,
+                "text": visit.report,
+                "raised_at": visit.reported_at or timezone.now(),
+            },
+        )
+        if not created and worry.is_open and worry.text != visit.report:
+            worry.text = visit.report
+            worry.save(update_fields=["text"])
+        return worry
+
+
+@receiver(post_save, sender=Visit, dispatch_uid="bippop_visit_worry_opens_a_worry")
+def open_worry_for_worried_visit(sender, instance, raw=False, update_fields=None, **kwargs):
+    """A visit saved with the worry flag, from any screen, has its open worry."""
+    if raw or not instance.worry:
+        return
+    if update_fields is not None and not {"worry", "report"} & set(update_fields):
+        return
+    Worry.for_visit(instance)

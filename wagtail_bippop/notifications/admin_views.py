@@ -5,7 +5,8 @@ Every view is scoped to the territories of the user; the read-only role sees not
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db import transaction
+from django.db.models import F, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -13,8 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.admin import messages
+from wagtail.log_actions import log
 
-from ..models import Beneficiary, Mission, MissionStatus, Visit
+from ..models import Beneficiary, Mission, MissionStatus, Worry
 from ..models.outbox import Channel, OutboxMessage, OutboxStatus
 from ..models.site_settings import SolidaritySettings
 from ..roles import is_read_only, territories_for_user
@@ -112,12 +114,45 @@ def letter(request, beneficiary_pk):
     )
 
 
+def visible_worries(request):
+    return Worry.objects.filter(beneficiary__territory__in=staff_territories(request))
+
+
 def worries(request):
-    territories = staff_territories(request)
+    """Worries of the user's territories: open ones first, newest first; then handled ones."""
     found = (
-        Visit.objects.filter(worry=True, mission__request__territory__in=territories)
-        .select_related("mission__volunteer", "mission__request__beneficiary")
-        .order_by("-reported_at")
+        visible_worries(request)
+        .select_related("beneficiary", "raised_by", "visit", "handled_by")
+        .order_by(F("handled_at").desc(nulls_first=True), "-raised_at", "-pk")
     )
     page = Paginator(found, 50).get_page(request.GET.get("p"))
-    return TemplateResponse(request, "wagtail_bippop/letters/worries.html", {"page_obj": page})
+    return TemplateResponse(
+        request,
+        "wagtail_bippop/letters/worries.html",
+        {
+            "page_obj": page,
+            "elided_page_range": page.paginator.get_elided_page_range(page.number),
+            "open_count": visible_worries(request).filter(handled_at__isnull=True).count(),
+            "note_max_length": Worry._meta.get_field("handled_note").max_length,
+        },
+    )
+
+
+@require_POST
+def worry_handled(request, pk):
+    """Mark an open worry of the user's territories as handled, with a short note; logged."""
+    with transaction.atomic():
+        worry = get_object_or_404(
+            visible_worries(request).select_for_update(of=("self",)), pk=pk, handled_at=None
+        )
+        note = request.POST.get("note", "").strip()
+        worry.handled_at = timezone.now()
+        worry.handled_by = request.user
+        worry.handled_note = note[: Worry._meta.get_field("handled_note").max_length]
+        worry.save(update_fields=["handled_at", "handled_by", "handled_note"])
+        log(worry, "wagtail_bippop.worry_handled", user=request.user, data={"note": bool(note)})
+    messages.success(
+        request,
+        _("The worry about %(name)s is marked as handled.") % {"name": worry.beneficiary.full_name},
+    )
+    return redirect("bippop_worries")

@@ -1,9 +1,7 @@
 """Admin wiring of messages: outbox, letters, worries, message texts, log labels."""
 
-import datetime
 
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -12,7 +10,7 @@ from wagtail.admin.ui.components import Component
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from ..models import Visit
+from ..models import Worry
 from ..models.outbox import MessageTemplate
 from ..roles import is_read_only, territories_for_user
 from . import admin_views
@@ -29,6 +27,7 @@ LOG_ACTIONS = {
     "visit_cancelled_for_absence": _("Visit cancelled: the volunteer is away"),
     "visit_reported": _("Visit reported"),
     "worry_raised": _("Worry raised about the person"),
+    "worry_handled": _("Worry marked as handled"),
     "directory_opt_in": _("Shown in the public directory"),
     "directory_opt_out": _("Removed from the public directory"),
     "channel_changed": _("Preferred channel changed"),
@@ -59,6 +58,11 @@ def register_message_urls():
         ),
         path("bippop/letters/<int:beneficiary_pk>/", admin_views.letter, name="bippop_letter"),
         path("bippop/worries/", admin_views.worries, name="bippop_worries"),
+        path(
+            "bippop/worries/<int:pk>/handled/",
+            admin_views.worry_handled,
+            name="bippop_worry_handled",
+        ),
     ]
 
 
@@ -116,24 +120,21 @@ register_snippet(MessageTemplateViewSet)
 
 
 class RecentWorriesPanel(Component):
-    """On the admin dashboard: the worries raised in the last days, for the user's territories."""
+    """On the admin dashboard: the worries still open in the user's territories."""
 
     name = "bippop_worries"
     template_name = "wagtail_bippop/letters/worries_panel.html"
     order = 90
-    days = 14
 
     def get_context_data(self, parent_context):
         request = parent_context["request"]
-        since = timezone.now() - datetime.timedelta(days=self.days)
         worries = (
-            Visit.objects.filter(
-                worry=True,
-                reported_at__gte=since,
-                mission__request__territory__in=territories_for_user(request.user),
+            Worry.objects.filter(
+                handled_at__isnull=True,
+                beneficiary__territory__in=territories_for_user(request.user),
             )
-            .select_related("mission__volunteer", "mission__request__beneficiary")
-            .order_by("-reported_at")[:10]
+            .select_related("beneficiary", "raised_by")
+            .order_by("-raised_at")[:10]
         )
         return {"worries": list(worries), "all_url": reverse("bippop_worries")}
 

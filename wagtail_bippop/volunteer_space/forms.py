@@ -61,6 +61,18 @@ class ReportForm(forms.Form):
         return data
 
 
+class WorryForm(forms.Form):
+    text = forms.CharField(
+        label=_("What worries you?"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "The coordination is told at once and will call. In an emergency, call 15 "
+            "(medical emergency) or 112 first."
+        ),
+    )
+
+
 SLOT_CHOICES = [
     (f"{day.value}:{period.value}", f"{day.label} – {period.label}")
     for day in Weekday

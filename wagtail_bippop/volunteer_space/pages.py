@@ -55,6 +55,10 @@ class VolunteerSpacePageMixin(RoutablePageMixin, SectionPageMixin):
     def person(self, request, pk):
         return views().person(self, request, pk)
 
+    @path("people/<int:pk>/worry/", name="worry")
+    def worry(self, request, pk):
+        return views().worry(self, request, pk)
+
     @path("availability/", name="availability")
     def availability(self, request):
         return views().availability(self, request)

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
-from django.utils.formats import date_format
+from django.utils.formats import date_format, time_format
 from wagtail.log_actions import log
 
 from .. import signin
@@ -18,6 +18,7 @@ from ..models import (
     Absence,
     AvailabilitySlot,
     Beneficiary,
+    Mission,
     MissionStatus,
     Solicitation,
     SolicitationStatus,
@@ -25,6 +26,7 @@ from ..models import (
     Visit,
     VisitStatus,
     Volunteer,
+    Worry,
 )
 from ..models.outbox import Channel, VolunteerPreferences
 from ..phones import normalise_phone
@@ -249,9 +251,7 @@ def remove_absence(volunteer, pk, *, user=None):
 
 @transaction.atomic
 def report_visit(visit, *, status, duration_minutes=None, report="", worry=False, user=None):
-    """Record how a visit went; a worry alerts the coordinators at once."""
-    from ..notifications.messages import worry_alert
-
+    """Record how a visit went; a worry is kept open and alerts the coordinators at once."""
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     visit.status = status
     visit.duration_minutes = duration_minutes if status == VisitStatus.DONE else None
@@ -264,8 +264,65 @@ def report_visit(visit, *, status, duration_minutes=None, report="", worry=False
     log(visit, "wagtail_bippop.visit_reported", user=user)
     if worry:
         log(visit, "wagtail_bippop.worry_raised", user=user)
-        worry_alert(visit)
+        alert_worry(Worry.for_visit(visit))
     return visit
+
+
+# --- worries between visits -----------------------------------------------------------
+
+
+def raise_worry(volunteer, beneficiary, text, *, user=None):
+    """A worry about a person the volunteer is assigned to, raised at any time."""
+    mission = (
+        Mission.objects.filter(
+            volunteer=volunteer, request__beneficiary=beneficiary, status=MissionStatus.ACTIVE
+        )
+        .order_by("-created_at")
+        .first()
+    )
+    worry = Worry.objects.create(
+        beneficiary=beneficiary, mission=mission, raised_by=volunteer, text=text
+    )
+    log(worry, "wagtail_bippop.worry_raised", user=user)
+    alert_worry(worry)
+    return worry
+
+
+def worry_occasion(worry):
+    """When and where the worry was raised, in the site's language, for the alert."""
+    from ..notifications.reminders import visit_when
+
+    with translation.override(settings.LANGUAGE_CODE):
+        if worry.visit_id:
+            return translation.gettext("after the visit of %(when)s") % {
+                "when": visit_when(worry.visit)
+            }
+        local = timezone.localtime(worry.raised_at)
+        return translation.gettext("between visits, on %(day)s at %(hour)s") % {
+            "day": date_format(local, "l j F Y"),
+            "hour": time_format(local, "H:i"),
+        }
+
+
+def alert_worry(worry):
+    """Tell the coordinators of the person's territory at once."""
+    from django.urls import reverse
+
+    from ..notifications import notify_staff
+
+    beneficiary = worry.beneficiary
+    base = getattr(settings, "WAGTAILADMIN_BASE_URL", "").rstrip("/")
+    return notify_staff(
+        "worry_alert",
+        territory=beneficiary.territory,
+        values={
+            "volunteer_name": worry.raised_by.full_name if worry.raised_by else "",
+            "beneficiary_name": beneficiary.full_name,
+            "when": worry_occasion(worry),
+            "report": worry.text,
+            "link": f"{base}{reverse('bippop_worries')}",
+        },
+    )
 
 
 # --- preferences ---------------------------------------------------------------------

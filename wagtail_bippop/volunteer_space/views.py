@@ -25,6 +25,7 @@ from .forms import (
     PreferencesForm,
     ReportForm,
     SigninForm,
+    WorryForm,
 )
 from .links import rate_limited, signin_token, user_from_token
 
@@ -223,14 +224,17 @@ def visit(page, request, pk):
         "visit",
         visit=found,
         form=form,
+        # The report is asked once the visit has begun; before, the page says from when.
+        can_report=found.starts_at <= timezone.now(),
         beneficiary=beneficiary,
         person_url=url(page, "person", beneficiary.pk) if can_contact else "",
     )
 
 
 def too_early(visit, form):
-    """A visit cannot be reported as done before it starts."""
-    if form.cleaned_data["status"] == VisitStatus.DONE and visit.starts_at > timezone.now():
+    """A visit cannot be reported done or missed before it starts (it may be cancelled)."""
+    status = form.cleaned_data["status"]
+    if status != VisitStatus.CANCELLED and visit.starts_at > timezone.now():
         form.add_error("status", _("This visit has not started yet."))
         return True
     return False
@@ -244,7 +248,42 @@ def person(page, request, pk):
     visits = services.upcoming_visits(request.volunteer).filter(
         mission__request__beneficiary=beneficiary
     )
-    return render(page, request, "person", beneficiary=beneficiary, visits=list(visits[:10]))
+    return render(
+        page,
+        request,
+        "person",
+        beneficiary=beneficiary,
+        visits=list(visits[:10]),
+        worry_form=WorryForm(),
+    )
+
+
+@volunteer_required
+def worry(page, request, pk):
+    """A worry about a person the volunteer is assigned to, at any time."""
+    beneficiary = services.beneficiary_for_or_none(request.volunteer, pk)
+    if beneficiary is None:
+        raise Http404
+    if request.method != "POST":
+        return HttpResponseRedirect(url(page, "person", pk))
+    form = WorryForm(request.POST)
+    if form.is_valid():
+        services.raise_worry(
+            request.volunteer, beneficiary, form.cleaned_data["text"], user=request.user
+        )
+        messages.warning(request, _("Thank you. The coordination has been told at once."))
+        return HttpResponseRedirect(url(page, "person", pk))
+    visits = services.upcoming_visits(request.volunteer).filter(
+        mission__request__beneficiary=beneficiary
+    )
+    return render(
+        page,
+        request,
+        "person",
+        beneficiary=beneficiary,
+        visits=list(visits[:10]),
+        worry_form=form,
+    )
 
 
 # --- availability and absences -------------------------------------------------------
