@@ -1,6 +1,5 @@
 """Admin wiring of messages: outbox, letters, worries, message texts, log labels."""
 
-
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
