@@ -4,6 +4,7 @@ touch planned visits, reports only once a visit has begun, worries raised and ha
 import datetime
 import importlib
 import re
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -552,3 +553,21 @@ def test_anonymising_the_person_blanks_the_worries_about_them(worries, jeanne):
         audit_log().filter(action="wagtail_bippop.worry_raised").values_list("label", flat=True)
     )
     assert labels and not any("Jeanne" in label or "Martin" in label for label in labels)
+
+
+# --- the spaces' menu ----------------------------------------------------------------------
+
+
+def test_the_space_menu_is_a_styled_bar_marking_the_current_page(signed_in, space_page):
+    from django.contrib.staticfiles import finders
+
+    html = signed_in.get(route(space_page, "availability")).content.decode()
+    start = html.index('<nav class="bippop-space__nav"')
+    menu = html[start : html.index("</nav>", start)]
+    assert 'class="bippop-space__menu"' in menu
+    current = re.findall(r'<a class="bippop-space__link" href="([^"]+)" aria-current="page"', menu)
+    assert current == [route(space_page, "availability")]
+    assert 'class="bippop-space__signout-button"' in menu
+    css = Path(finders.find("wagtail_bippop/css/bippop.css")).read_text(encoding="utf-8")
+    for rule in (".bippop-space__menu", ".bippop-space__signout-button", ".bippop-space__link"):
+        assert rule in css
