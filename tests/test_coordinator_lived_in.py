@@ -624,3 +624,85 @@ def test_suggestions_show_rank_and_words_not_a_score(
     assert "Très adapté" in html and "Peu adapté" in html
     assert str(first.score) not in _cells(html)
     assert "Propose : Visite de convivialité" in html.replace("\u00a0", " ")
+
+
+# --- 17. French wording of the app's own screens and messages -------------------------------
+
+LABELS = {
+    "bippop_requests": ("Ajouter une demande", "Nouvelle demande", "Modifier la demande"),
+    "bippop_beneficiaries": ("Ajouter une personne", "Nouvelle personne", "Modifier la fiche"),
+    "bippop_volunteers": (
+        "Ajouter une personne bénévole",
+        "Nouvelle personne bénévole",
+        "Modifier la fiche bénévole",
+    ),
+    "bippop_trainings": ("Ajouter une formation", "Nouvelle formation", "Modifier la formation"),
+    "bippop_missions": ("Ajouter une mission", "Nouvelle mission", "Modifier la mission"),
+    "bippop_visits": (
+        "Ajouter une intervention",
+        "Nouvelle intervention",
+        "Modifier l’intervention",
+    ),
+    "bippop_organisations": (
+        "Ajouter une structure partenaire",
+        "Nouvelle structure partenaire",
+        "Modifier la structure partenaire",
+    ),
+    "bippop_services": (
+        "Ajouter un type de service",
+        "Nouveau type de service",
+        "Modifier le type de service",
+    ),
+    "bippop_areas": ("Ajouter un quartier", "Nouveau quartier", "Modifier le quartier"),
+    "bippop_territories": ("Ajouter un territoire", "Nouveau territoire", "Modifier le territoire"),
+}
+
+
+@pytest.mark.parametrize("namespace", LABELS)
+def test_each_screen_has_its_own_add_and_edit_labels(
+    client, superuser, make_visit, territory, area, service, namespace
+):
+    from wagtail_bippop.models import Organisation, TrainingSession
+
+    visit = make_visit()
+    mission = visit.mission
+    records = {
+        "bippop_requests": mission.request,
+        "bippop_beneficiaries": mission.request.beneficiary,
+        "bippop_volunteers": mission.volunteer,
+        "bippop_missions": mission,
+        "bippop_visits": visit,
+        "bippop_organisations": Organisation.objects.create(
+            territory=territory, name="Club", kind="club"
+        ),
+        "bippop_services": service,
+        "bippop_areas": area,
+        "bippop_territories": territory,
+        "bippop_trainings": TrainingSession.objects.create(
+            territory=territory, title="Accueil", date=datetime.date(2026, 3, 2)
+        ),
+    }
+    add, new, edit = LABELS[namespace]
+    client.force_login(superuser)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "fr"
+    pages = {
+        "index": client.get(reverse(f"{namespace}:index")).content.decode(),
+        "add": client.get(reverse(f"{namespace}:add")).content.decode(),
+        "edit": client.get(
+            reverse(f"{namespace}:edit", args=[records[namespace].pk])
+        ).content.decode(),
+    }
+    for text in pages.values():
+        assert "un(e)" not in text and "Nouvel(le)" not in text
+    assert add in pages["index"]
+    assert new in pages["add"]
+    assert edit in pages["edit"]
+
+
+def test_solicitation_summary_keeps_french_typography(
+    asked_two, mailoutbox, django_capture_on_commit_callbacks
+):
+    help_request, (first, _second) = asked_two
+    (mail,) = [m for m in mailoutbox if m.to == ["paul@example.org"]]
+    assert f"Référence\u00a0: {help_request.reference}" in mail.body
+    assert "Référence:" not in mail.body and " :" not in mail.body.replace("\u00a0:", "")

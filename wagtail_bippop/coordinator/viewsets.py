@@ -8,7 +8,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn
 from wagtail.admin.views.generic import chooser as chooser_views
 from wagtail.admin.viewsets.base import ViewSet
@@ -37,6 +37,7 @@ from ..phones import display_phone
 from ..roles import is_read_only
 from . import callback, event_pairing, filters, partners_moderation
 from .forms import ScopedAdminForm
+from .panels import LabelledInlinePanel
 from .people_search import PersonSearchForm
 from .scoping import ScopedChosenMixin, ScopedListingMixin
 from .views import generic as views
@@ -96,6 +97,10 @@ class ScopedModelViewSet(ModelViewSet):
     base_form_class = ScopedAdminForm
     export_many_fields = ()
     person_search_paths = ()
+    # Each screen's own words ("Ajouter une demande"), not the generic "Ajouter un(e) …".
+    add_label = None
+    new_title = None
+    edit_title = None
 
     def get_edit_handler(self):
         return ObjectList(self.panels, base_form_class=self.base_form_class).bind_to_model(
@@ -106,16 +111,27 @@ class ScopedModelViewSet(ModelViewSet):
         """(label, url, icon) of the coordinator's actions on ``instance``."""
         return []
 
+    def _labels(self, **labels):
+        return {name: label for name, label in labels.items() if label is not None}
+
     def get_index_view_kwargs(self, **kwargs):
         return super().get_index_view_kwargs(
             object_actions=self.object_actions,
             export_many_fields=self.export_many_fields,
             person_search_paths=self.person_search_paths,
+            **self._labels(add_item_label=self.add_label),
             **kwargs,
         )
 
+    def get_add_view_kwargs(self, **kwargs):
+        return super().get_add_view_kwargs(**self._labels(page_title=self.new_title), **kwargs)
+
     def get_edit_view_kwargs(self, **kwargs):
-        return super().get_edit_view_kwargs(object_actions=self.object_actions, **kwargs)
+        return super().get_edit_view_kwargs(
+            object_actions=self.object_actions,
+            **self._labels(page_title=self.edit_title),
+            **kwargs,
+        )
 
     def get_inspect_view_kwargs(self, **kwargs):
         return super().get_inspect_view_kwargs(object_actions=self.object_actions, **kwargs)
@@ -194,6 +210,9 @@ class HelpRequestViewSet(ScopedModelViewSet):
     name = "bippop_requests"
     icon = "help"
     menu_label = _("Requests")
+    add_label = _("Add a request")
+    new_title = _("New request")
+    edit_title = _("Edit the request")
     menu_order = 100
     index_view_class = RequestIndexView
     filterset_class = filters.HelpRequestFilterSet
@@ -259,7 +278,9 @@ class HelpRequestViewSet(ScopedModelViewSet):
         FieldPanel("services"),
         FieldPanel("description"),
         FieldRowPanel([FieldPanel("recurrence"), FieldPanel("wanted_from")]),
-        InlinePanel("wanted_slots", label=_("Wanted times")),
+        LabelledInlinePanel(
+            "wanted_slots", label=_("Wanted times"), add_label=_("Add a wanted time")
+        ),
         MultiFieldPanel(
             [
                 FieldPanel("channel"),
@@ -316,6 +337,9 @@ class BeneficiaryViewSet(ScopedModelViewSet):
     name = "bippop_beneficiaries"
     icon = "group"
     menu_label = _("Beneficiaries")
+    add_label = _("Add a person")
+    new_title = _("New person")
+    edit_title = _("Edit the person’s record")
     menu_order = 200
     index_view_class = BeneficiaryIndexView
     filterset_class = filters.BeneficiaryFilterSet
@@ -391,6 +415,9 @@ class VolunteerViewSet(ScopedModelViewSet):
     name = "bippop_volunteers"
     icon = "user"
     menu_label = _("Volunteers")
+    add_label = _("Add a volunteer")
+    new_title = _("New volunteer")
+    edit_title = _("Edit the volunteer’s record")
     menu_order = 300
     index_view_class = VolunteerIndexView
     filterset_class = filters.VolunteerFilterSet
@@ -454,8 +481,10 @@ class VolunteerViewSet(ScopedModelViewSet):
             [FieldPanel("load_cap"), FieldPanel("has_car"), FieldPanel("mobility_radius_km")]
         ),
         FieldPanel("directory_opt_in"),
-        InlinePanel("availability", label=_("Availability")),
-        InlinePanel("absences", label=_("Absences")),
+        LabelledInlinePanel(
+            "availability", label=_("Availability"), add_label=_("Add a time when free")
+        ),
+        LabelledInlinePanel("absences", label=_("Absences"), add_label=_("Add an absence")),
     ]
 
     def object_actions(self, user, instance):
@@ -517,6 +546,9 @@ class MissionViewSet(ScopedModelViewSet):
     name = "bippop_missions"
     icon = "link"
     menu_label = _("Missions")
+    add_label = _("Add a mission")
+    new_title = _("New mission")
+    edit_title = _("Edit the mission")
     menu_order = 400
     index_view_class = MissionIndexView
     filterset_class = filters.MissionFilterSet
@@ -619,6 +651,9 @@ class VisitViewSet(ScopedModelViewSet):
     name = "bippop_visits"
     icon = "date"
     menu_label = _("Visits")
+    add_label = _("Add a visit")
+    new_title = _("New visit")
+    edit_title = _("Edit the visit")
     menu_order = 500
     index_view_class = VisitIndexView
     filterset_class = filters.VisitFilterSet
@@ -686,6 +721,9 @@ class OrganisationViewSet(ScopedModelViewSet):
     name = "bippop_organisations"
     icon = "home"
     menu_label = _("Organisations")
+    add_label = _("Add an organisation")
+    new_title = _("New organisation")
+    edit_title = _("Edit the organisation")
     menu_order = 600
     filterset_class = filters.territory_filterset(Organisation, ["kind", "status"])
     search_fields = ["name", "contact_name"]
@@ -711,6 +749,9 @@ class ServiceTypeViewSet(ScopedModelViewSet):
     name = "bippop_services"
     icon = "list-ul"
     menu_label = _("Services")
+    add_label = _("Add a service")
+    new_title = _("New service")
+    edit_title = _("Edit the service")
     menu_order = 700
     filterset_class = filters.territory_filterset(ServiceType, ["mobility", "is_active"])
     search_fields = ["name"]
@@ -732,6 +773,9 @@ class AreaViewSet(ScopedModelViewSet):
     name = "bippop_areas"
     icon = "site"
     menu_label = _("Areas")
+    add_label = _("Add an area")
+    new_title = _("New area")
+    edit_title = _("Edit the area")
     menu_order = 800
     filterset_class = filters.territory_filterset(Area)
     search_fields = ["name"]
@@ -752,6 +796,9 @@ class TerritoryViewSet(ScopedModelViewSet):
     name = "bippop_territories"
     icon = "globe"
     menu_label = _("Territories")
+    add_label = _("Add a territory")
+    new_title = _("New territory")
+    edit_title = _("Edit the territory")
     menu_order = 900
     search_fields = ["name", "insee_code", "postcodes"]
     list_display = ["name", "insee_code", "postcodes", "is_active"]
@@ -771,6 +818,9 @@ class TrainingSessionViewSet(ScopedModelViewSet):
     name = "bippop_trainings"
     icon = "doc-full"
     menu_label = _("Training sessions")
+    add_label = _("Add a training session")
+    new_title = _("New training session")
+    edit_title = _("Edit the training session")
     menu_order = 350
     filterset_class = filters.territory_filterset(TrainingSession)
     search_fields = ["title", "place"]

@@ -130,6 +130,15 @@ class ScopedIndexView(ScopedListingMixin, generic.IndexView):
 class ScopedCreateView(generic.CreateView):
     """Creation is scoped through the form: only the user's territories can be chosen."""
 
+    success_message = _("“%(object)s” is recorded.")
+
+    def get_breadcrumbs_items(self):
+        items = super().get_breadcrumbs_items()
+        # The screen's own title ("Nouvelle demande"), not "Nouvel(le) : Demande d'aide".
+        if items and self.page_title != generic.CreateView.page_title:
+            items[-1] = {**items[-1], "label": self.get_page_title()}
+        return items
+
     def save_instance(self):
         instance = self.form.instance
         # Records that say who created them are stamped with the coordinator.
@@ -139,7 +148,7 @@ class ScopedCreateView(generic.CreateView):
 
 
 class ScopedEditView(ObjectActionsMixin, ScopedObjectMixin, generic.EditView):
-    pass
+    success_message = _("Changes to “%(object)s” are recorded.")
 
 
 class ScopedInspectView(ObjectActionsMixin, ScopedObjectMixin, generic.InspectView):
