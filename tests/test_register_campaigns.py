@@ -91,7 +91,12 @@ def test_statuses_retries_progress_and_close(client, coordinator, register, terr
     assert [c.entry.last_name for c in campaigns.calls_to_make(campaign)] == ["Dupont", "Colin"]
     page = client.get(reverse("wagtail_bippop_steering:campaign", args=[campaign.pk]))
     html = page.content.decode()
-    assert 'http-equiv="refresh"' in html and 'width="50"' in html
+    # The page updates itself only when asked: a reload would wipe a note being typed.
+    assert 'http-equiv="refresh"' not in html and 'width="50"' in html
+    followed = client.get(
+        reverse("wagtail_bippop_steering:campaign", args=[campaign.pk]), {"follow": "1"}
+    )
+    assert 'http-equiv="refresh"' in followed.content.decode()
     export = client.get(reverse("wagtail_bippop_steering:campaign_export", args=[campaign.pk]))
     rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig")), delimiter=";"))
     assert [r[0] for r in rows[1:]] == ["Arnaud", "Blanc", "Colin", "Dupont"]

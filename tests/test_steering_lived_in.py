@@ -436,3 +436,25 @@ def test_dashboard_figures_read_as_french(client, superuser, territory, activity
         assert 'tabindex="0"' in region and 'role="region"' in region
         hint = re.search(r'aria-describedby="([^"]+)"', region).group(1)
         assert f'id="{hint}"' in text and "aria-labelledby=" in region
+
+
+def test_a_campaign_page_updates_itself_only_when_asked(client, superuser, territory):
+    register_entry(territory, "Arnaud")
+    campaign = campaigns.start_campaign(
+        territory=territory, kind="heatwave", title="Canicule", callers=[superuser], user=superuser
+    )
+    client.force_login(superuser)
+    url = reverse("wagtail_bippop_steering:campaign", args=[campaign.pk])
+    page = client.get(url).content.decode()
+    assert 'http-equiv="refresh"' not in page  # WCAG 2.2.1: no reload nobody asked for
+    assert 'href="?show=mine&amp;follow=1"' in page
+    followed = client.get(url, {"show": "mine", "follow": "1"}).content.decode()
+    assert 'http-equiv="refresh" content="60"' in followed
+    assert 'href="?show=mine"' in followed  # the way to stop it
+    # Recording a call keeps the page following.
+    call = campaign.calls.get()
+    response = client.post(
+        reverse("wagtail_bippop_steering:campaign_call", args=[call.pk]),
+        {"status": "fine", "show": "all", "follow": "1"},
+    )
+    assert response.url == f"{url}?show=all&follow=1"

@@ -1,5 +1,7 @@
 """Admin views of the call campaigns (heatwave, cold, other emergency)."""
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect
@@ -125,6 +127,9 @@ class CampaignView(BreadcrumbsMixin, WagtailAdminTemplateMixin, TemplateView):
         for call in calls:
             call.entry.phone_display = display_phone(call.entry.phone)
             call.entry.emergency_phone_display = display_phone(call.entry.emergency_phone)
+        # The page updates itself only when asked (WCAG 2.2.1): a reload would wipe a note
+        # being typed, and a screen reader would start the page again.
+        follow = self.campaign.is_open and request.GET.get("follow") == "1"
         if show == "all":
             call_groups = campaigns.calls_grouped_by_caller(calls)
         else:
@@ -139,7 +144,12 @@ class CampaignView(BreadcrumbsMixin, WagtailAdminTemplateMixin, TemplateView):
                 show=show,
                 call_form=CallForm(),
                 close_form=CloseForm(),
-                refresh=REFRESH_SECONDS if self.campaign.is_open else None,
+                refresh=REFRESH_SECONDS if follow else None,
+                follow=follow,
+                updated_at=timezone.now(),
+                update_query=urlencode({"show": show, **({"follow": "1"} if follow else {})}),
+                follow_query=urlencode({"show": show, "follow": "1"}),
+                stop_query=urlencode({"show": show}),
                 max_attempts=bippop_settings.CAMPAIGN_MAX_ATTEMPTS,
             )
         )
@@ -163,9 +173,10 @@ class CampaignCallView(TemplateView):
         else:
             messages.error(request, _("Choose the result of the call."))
         show = request.POST.get("show", "mine")
-        return redirect(
-            f"{_campaign_url(call.campaign_id)}?show={show if show in SHOW else 'mine'}"
-        )
+        query = {"show": show if show in SHOW else "mine"}
+        if request.POST.get("follow") == "1":
+            query["follow"] = "1"
+        return redirect(f"{_campaign_url(call.campaign_id)}?{urlencode(query)}")
 
 
 def _campaign_url(pk):
