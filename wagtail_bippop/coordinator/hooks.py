@@ -1,6 +1,8 @@
 """Admin hooks of the coordinator section."""
 
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.html import format_html
 from wagtail import hooks
 
 from .. import privacy
@@ -29,3 +31,10 @@ def register_urls():
 
 hooks.register("register_log_actions", log_actions.register)
 hooks.register("register_log_actions", privacy.register_log_actions)
+
+
+@hooks.register("insert_global_admin_css")
+def coordinator_css():
+    return format_html(
+        '<link rel="stylesheet" href="{}">', static("wagtail_bippop/css/coordinator-admin.css")
+    )

@@ -157,7 +157,7 @@ class RequestIndexView(views.ScopedIndexView):
             buttons.insert(
                 0,
                 HeaderButton(
-                    _("Take a request by phone"),
+                    _("Phone intake"),
                     url=reverse("bippop_intake:index"),
                     icon_name="mail",
                 ),
@@ -228,7 +228,8 @@ class HelpRequestViewSet(ScopedModelViewSet):
         CallbackColumn("callback_due", label=_("Call back by"), sort_key="created_at"),
         Column("area", label=_("Area"), accessor="beneficiary.area"),
         Column("services", label=_("Services"), accessor=service_names),
-        Column("channel", label=_("Received through"), accessor="get_channel_display"),
+        # How it came in stays in the filters, the export and the request's page: the list
+        # keeps to what a coordinator acts on, readable at 1024 px.
         Column("next_visit", label=_("Next visit"), sort_key="next_visit", accessor=next_visit),
     ]
     list_export = [
