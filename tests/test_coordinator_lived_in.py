@@ -706,3 +706,43 @@ def test_solicitation_summary_keeps_french_typography(
     (mail,) = [m for m in mailoutbox if m.to == ["paul@example.org"]]
     assert f"Référence\u00a0: {help_request.reference}" in mail.body
     assert "Référence:" not in mail.body and " :" not in mail.body.replace("\u00a0:", "")
+
+
+# --- The person's timeline tells it all ---------------------------------------------------
+
+
+def test_timeline_shows_the_agreed_visit_the_messages_and_the_worries(
+    client, coordinator, accepted, django_capture_on_commit_callbacks
+):
+    from wagtail_bippop import scheduling
+    from wagtail_bippop.models import Worry
+
+    mission = accepted
+    day = timezone.localdate() + datetime.timedelta(days=7)
+    with django_capture_on_commit_callbacks(execute=True):
+        scheduling.agree_schedule(
+            mission,
+            user=coordinator,
+            start_date=day,
+            usual_time=datetime.time(14, 30),
+            recurrence="weekly",
+        )
+    person = mission.request.beneficiary
+    Worry.objects.create(
+        beneficiary=person,
+        mission=mission,
+        raised_by=mission.volunteer,
+        text="Elle ne mange plus beaucoup.",
+    )
+    client.force_login(coordinator)
+    response = client.get(
+        reverse("wagtail_bippop_coordinator:timeline", args=[person.pk]),
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
+    text = response.content.decode().replace("\u00a0", " ")
+    assert "Première visite fixée" in text
+    assert f"{FR_DAYS[day.weekday()]} {day.day} {FR_MONTHS[day.month - 1]}" in text
+    assert "Votre première visite est fixée" in text  # the message the person was sent
+    assert "SMS" in text
+    assert "Elle ne mange plus beaucoup." in text
+    assert "Inquiétude" in text

@@ -6,16 +6,20 @@ whatever the length of the story.
 
 from dataclasses import dataclass, field
 
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from .. import scheduling
 from ..models import (
     ContactKind,
     ContactLog,
     HelpRequest,
     Mission,
     MissionStatus,
+    OutboxMessage,
     Visit,
     VisitStatus,
+    Worry,
 )
 
 
@@ -67,6 +71,16 @@ def build_timeline(beneficiary):
                 detail=mission.get_recurrence_display(),
             )
         )
+        if mission.is_scheduled:
+            entries.append(
+                Entry(
+                    when=mission.schedule_agreed_at,
+                    kind="mission",
+                    title=_("First visit agreed"),
+                    who=mission.volunteer.full_name,
+                    detail=scheduling.describe_schedule(mission),
+                )
+            )
         if mission.status == MissionStatus.ENDED and mission.ended_at:
             entries.append(
                 Entry(
@@ -119,5 +133,45 @@ def build_timeline(beneficiary):
             and (last_seen is None or entry.when > last_seen.when)
         ):
             last_seen = entry
+    worries = Worry.objects.filter(beneficiary=beneficiary).select_related(
+        "raised_by", "handled_by"
+    )
+    for worry in worries:
+        if worry.handled_at:
+            outcome = _("Handled by %(name)s on %(date)s") % {
+                "name": _user_name(worry.handled_by),
+                "date": formats.date_format(
+                    timezone.localtime(worry.handled_at), "SHORT_DATE_FORMAT"
+                ),
+            }
+            if worry.handled_note:
+                outcome = f"{outcome} – {worry.handled_note}"
+        else:
+            outcome = _("Not handled yet")
+        entries.append(
+            Entry(
+                when=worry.raised_at,
+                kind="worry",
+                title=_("Worry raised"),
+                who=worry.raised_by.full_name if worry.raised_by else "",
+                detail=worry.text,
+                outcome=outcome,
+                worry=True,
+            )
+        )
+    # What the person was told, and how: a message is a promise made to them.
+    messages = OutboxMessage.objects.filter(beneficiary=beneficiary).order_by("-created_at")[:50]
+    for message in messages:
+        entries.append(
+            Entry(
+                when=message.created_at,
+                kind="message",
+                title=_("Message to the person: %(subject)s")
+                % {"subject": message.subject or message.kind},
+                who=message.get_channel_display(),
+                detail=message.body,
+                outcome=message.get_status_display(),
+            )
+        )
     entries.sort(key=lambda entry: entry.when, reverse=True)
     return Timeline(entries=entries, last_seen=last_seen)
