@@ -209,3 +209,24 @@ def test_offers_to_accompany_someone_to_an_event_stay_off_the_board(
     html = client.get(board.url).content.decode()
     assert plain.title in html and "Accompagner quelqu" not in html
     assert client.get(detail_url(board, companion)).status_code == 404
+
+
+def test_in_french_the_day_and_hour_read_as_in_a_sentence(
+    client, board, territory, volunteer, site_language
+):
+    """« Quand : vendredi 11 décembre 2026, après-midi, 14 h 30 », never « Quand : Vendredi »."""
+    import re
+
+    site_language("fr")
+    friday = next_weekday(4)
+    make_offer(
+        territory,
+        volunteer=volunteer,
+        recurrence="once",
+        first_date=friday,
+        start_time=datetime.time(14, 30),
+    )
+    html = client.get(board.url).content.decode().replace("\u00a0", " ")
+    when = re.search(r"Quand :</span>\s*([^<]*)</p>", html).group(1).strip()
+    assert when.startswith("vendredi "), when
+    assert when.endswith("après-midi, 14 h 30"), when

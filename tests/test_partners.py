@@ -168,6 +168,22 @@ def test_no_territory_means_no_form(client, home_page):
     assert client.get(orphan.url).status_code == 404
 
 
+def test_the_coordinators_e_mail_links_to_the_review_screen(
+    client, join_page, coordinator, settings
+):
+    settings.WAGTAILADMIN_BASE_URL = "https://mairie.example"
+    client.post(join_page.url, join_data())
+    organisation = Organisation.objects.get()
+    message = OutboxMessage.objects.get(kind="partner_join_request", recipient="coord@example.org")
+    link = "https://mairie.example" + reverse(
+        "wagtail_bippop_partners:review", args=[organisation.pk]
+    )
+    assert link in message.body
+    # The structure's own acknowledgement has no link to the administration.
+    acknowledgement = OutboxMessage.objects.get(kind="partner_join_acknowledgement")
+    assert "/admin/" not in acknowledgement.body
+
+
 # --- moderation ---------------------------------------------------------------------------
 
 
@@ -279,3 +295,30 @@ def test_representative_contact_is_never_public(client, pending, section, coordi
         assert "Club des Aînés" in html
         assert "marie.leroy@example.org" not in html and "Leroy" not in html
         assert "11 22 33 44" not in html and "+33611223344" not in html
+
+
+# --- French wording ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("decision", ["approve", "reject"])
+def test_french_messages_never_put_de_before_a_name_starting_with_an_article(
+    client, join_page, coordinator, site_language, decision
+):
+    """« la demande de Les Marcheurs » is wrong: the name is quoted after « la structure »."""
+    import re
+
+    site_language("fr")
+    client.post(join_page.url, join_data(name="Les Marcheurs"))
+    client.cookies.clear()
+    organisation = Organisation.objects.get()
+    client.force_login(coordinator)
+    response = client.post(review(organisation), {"decision": decision}, follow=True)
+    texts = [f"{m.subject}\n{m.body}" for m in OutboxMessage.objects.all()]
+    # The request (to the coordinator and the section's address), its acknowledgement, the decision.
+    assert len(texts) == 4
+    texts.append(response.content.decode())
+    for text in texts:
+        assert not re.search(r"\b(de|à|par) Les Marcheurs", text), text
+    quoted = re.compile(r"la structure «\s?Les Marcheurs\s?»", re.I)
+    assert quoted.search(response.content.decode())
+    assert all(quoted.search(text) for text in texts[:-1])

@@ -343,3 +343,141 @@ def test_odd_requests_to_the_space(client, join_page):
     assert client.get(route(join_page, "signin_open"), {"t": "<script>" * 200}).status_code == 200
     assert client.post(route(join_page, "signin"), {"email": "<b>@"}).status_code == 200
     assert client.get(join_page.url + "espace/nowhere/").status_code == 404
+
+
+# --- the coordinator moderates what a structure sent ----------------------------------------
+
+
+def event_review(event):
+    from django.urls import reverse
+
+    return reverse("wagtail_bippop_partners:event", args=[event.pk])
+
+
+@pytest.fixture
+def proposed_event(signed_in, join_page, agenda):
+    signed_in.post(route(join_page, "new_event"), event_data())
+    signed_in.logout()
+    return EventPage.objects.get()
+
+
+def test_the_coordinators_e_mails_link_to_the_offer_and_to_the_event(
+    signed_in, join_page, agenda, territory, coordinator, settings
+):
+    from django.urls import reverse
+
+    settings.WAGTAILADMIN_BASE_URL = "https://mairie.example"
+    signed_in.post(route(join_page, "new_offer"), offer_data(territory))
+    signed_in.post(route(join_page, "new_event"), event_data())
+    offer, event = Offer.objects.get(), EventPage.objects.get()
+    messages = OutboxMessage.objects.filter(
+        kind="partner_submission", recipient="coord@example.org"
+    )
+    bodies = [message.body for message in messages.order_by("pk")]
+    assert len(bodies) == 2
+    assert (
+        "https://mairie.example" + reverse("bippop_offers:moderation", args=[offer.pk])
+        in (bodies[0])
+    )
+    assert "https://mairie.example" + event_review(event) in bodies[1]
+
+
+def test_coordinator_publishes_a_proposed_event(
+    client, proposed_event, coordinator, representative, agenda
+):
+    client.force_login(coordinator)
+    page = client.get(event_review(proposed_event))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Repas partagé &lt;du jeudi&gt;" in html and "Salle des fêtes" in html
+    assert "Club des Aînés" in html
+    response = client.post(event_review(proposed_event), {"decision": "publish"})
+    assert response.status_code == 302
+    proposed_event.refresh_from_db()
+    assert proposed_event.live
+    # The partner's own text is what goes public, published by the coordinator.
+    assert proposed_event.live_revision == proposed_event.latest_revision
+    assert proposed_event.live_revision.user == representative.user
+    assert PageLogEntry.objects.filter(
+        page=proposed_event, action="wagtail.publish", user=coordinator
+    ).exists()
+    client.logout()
+    assert "Repas partagé" in client.get(agenda.url).content.decode()
+    # The representative hears of it, with the public page's address.
+    message = OutboxMessage.objects.get(kind="partner_event_published")
+    assert message.recipient == representative.email
+    assert proposed_event.full_url in message.body
+    # Published once: the screen says so and a second publication changes nothing.
+    client.force_login(coordinator)
+    assert 'value="publish"' not in client.get(event_review(proposed_event)).content.decode()
+    client.post(event_review(proposed_event), {"decision": "publish"})
+    assert OutboxMessage.objects.filter(kind="partner_event_published").count() == 1
+
+
+def test_another_territory_cannot_see_or_publish_the_event(
+    client, proposed_event, other_coordinator
+):
+    client.force_login(other_coordinator)
+    assert client.get(event_review(proposed_event)).status_code == 404
+    assert client.post(event_review(proposed_event), {"decision": "publish"}).status_code == 404
+    proposed_event.refresh_from_db()
+    assert not proposed_event.live
+
+
+def test_read_only_and_anonymous_cannot_publish_the_event(
+    client, proposed_event, make_staff, territory
+):
+    from wagtail_bippop.roles import READ_ONLY_GROUP
+
+    reader = make_staff("elu", territories=[territory], group=READ_ONLY_GROUP)
+    client.force_login(reader)
+    assert client.post(event_review(proposed_event), {"decision": "publish"}).status_code in (
+        302,
+        403,
+    )
+    client.logout()
+    assert client.post(event_review(proposed_event), {"decision": "publish"}).status_code == 302
+    proposed_event.refresh_from_db()
+    assert not proposed_event.live
+
+
+def test_odd_decisions_on_an_event_change_nothing(client, proposed_event, coordinator, agenda):
+    client.force_login(coordinator)
+    client.post(event_review(proposed_event), {"decision": "<script>"})
+    proposed_event.refresh_from_db()
+    assert not proposed_event.live
+    # Only events have this screen.
+    assert client.get(event_review(agenda)).status_code == 404
+
+
+def test_an_approved_offer_is_announced_to_the_representatives(
+    client, signed_in, join_page, territory, coordinator, representative
+):
+    from django.urls import reverse
+
+    signed_in.post(route(join_page, "new_offer"), offer_data(territory))
+    signed_in.logout()
+    offer = Offer.objects.get()
+    client.force_login(coordinator)
+    client.post(reverse("bippop_offers:moderation", args=[offer.pk]), {"action": "approve"})
+    offer.refresh_from_db()
+    assert offer.status == OfferStatus.APPROVED
+    message = OutboxMessage.objects.get(kind="offer_moderated")
+    assert message.recipient == representative.email
+    assert "Balade le mardi après-midi" in message.subject
+    assert "Hello Marie," in message.body
+
+
+def test_the_space_says_published_in_french_with_the_right_gender(
+    signed_in, join_page, agenda, territory, site_language, structure, coordinator
+):
+    from wagtail_bippop.offers.services import moderate
+
+    signed_in.post(route(join_page, "new_offer"), offer_data(territory))
+    signed_in.post(route(join_page, "new_event"), event_data())
+    moderate(Offer.objects.get(), OfferStatus.APPROVED, user=coordinator)
+    EventPage.objects.get().latest_revision.publish()
+    site_language("fr")
+    html = signed_in.get(route(join_page, "space")).content.decode()
+    assert "État : Publiée" in html.replace("\u00a0", " ")  # the offer: « une proposition »
+    assert "État : Publié" in html.replace("\u00a0", " ").replace("Publiée", "")  # the event

@@ -1,11 +1,14 @@
-"""Moderation of the structures that ask to join: approve or reject, in the admin.
+"""Moderation of the structures that ask to join (approve or reject) and of the events
+their representatives propose (publish in the agenda), in the admin.
 
-Scoped like every coordinator view (another territory's organisation is a 404), allowed
-to users who may change organisations, logged with a readable label.
+Scoped like every coordinator view (another territory's organisation or event is a 404),
+allowed to users who may change organisations, logged with a readable label (Wagtail logs
+an event's publication itself).
 """
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import include, path, reverse
 from django.utils.translation import gettext as _
@@ -20,6 +23,10 @@ URL_NAMESPACE = "wagtail_bippop_partners"
 
 def review_url(organisation):
     return reverse(f"{URL_NAMESPACE}:review", args=[organisation.pk])
+
+
+def event_url(event):
+    return reverse(f"{URL_NAMESPACE}:event", args=[event.pk])
 
 
 def organisation_actions(viewset, user, organisation):
@@ -80,7 +87,64 @@ class PartnerReviewView(CoordinatorView):
         return redirect(review_url(organisation))
 
 
-urlpatterns = [path("<int:pk>/", PartnerReviewView.as_view(), name="review")]
+class PartnerEventView(CoordinatorView):
+    """An event proposed from the partner space: read it, then publish it in the agenda."""
+
+    permission_required = "wagtail_bippop.change_organisation"
+    template_name = "wagtail_bippop/admin/partner_event.html"
+    page_title = gettext_lazy("Event proposed by a partner")
+    header_icon = "date"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_event(self):
+        event = moderation.event_in_scope(self.request.user, self.kwargs["pk"])
+        if event is None:
+            raise Http404
+        return event
+
+    def get(self, request, *args, **kwargs):
+        self.event = self.get_event()
+        return super().get(request, *args, **kwargs)
+
+    def get_page_subtitle(self):
+        return self.event.title
+
+    def get_context_data(self, **kwargs):
+        event = self.event
+        return super().get_context_data(
+            event=event,
+            is_waiting=moderation.is_waiting(event),
+            public_url=event.url if event.live else "",
+            agenda=event.get_parent(),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        event = self.get_event()
+        if request.POST.get("decision") != "publish":
+            messages.error(request, _("Choose to publish the event."))
+            return redirect(event_url(event))
+        try:
+            moderation.publish_event(event, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("“%(title)s” is published in the agenda; the structure is told.")
+                % {"title": event.title},
+            )
+        return redirect(event_url(event))
+
+
+urlpatterns = [
+    path("<int:pk>/", PartnerReviewView.as_view(), name="review"),
+    path("evenements/<int:pk>/", PartnerEventView.as_view(), name="event"),
+]
 
 ACTIONS = {
     "wagtail_bippop.partner_join_requested": (

@@ -129,16 +129,26 @@ def moderate(offer, status, *, user, reason=""):
 
 
 def _tell_author(offer):
-    """The volunteer hears that their offer is published, or why it is not."""
+    """The author hears that their offer is published, or why it is not: the volunteer who
+    proposed it, or else the representatives of the structure that did."""
     volunteer = offer.volunteer if offer.volunteer_id else None
-    if volunteer is None or not volunteer.email:
-        return
+    if volunteer is not None:
+        authors = [(volunteer.email, volunteer.first_name)]
+    elif offer.organisation_id:
+        authors = offer.organisation.representatives.filter(is_active=True).values_list(
+            "email", "first_name"
+        )
+    else:
+        authors = []
     territory = offer.territory
     site_settings = SolidaritySettings.for_site(territory.site)
-    _send_safely(
-        "offer_moderated",
-        to=[volunteer.email],
-        context={"offer": offer, "volunteer": volunteer, "settings": site_settings},
-        reply_to=site_settings.coordinator_email or None,
-        territory=territory,
-    )
+    for email, first_name in authors:
+        if not email:
+            continue
+        _send_safely(
+            "offer_moderated",
+            to=[email],
+            context={"offer": offer, "first_name": first_name, "settings": site_settings},
+            reply_to=site_settings.coordinator_email or None,
+            territory=territory,
+        )

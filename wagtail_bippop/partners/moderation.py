@@ -1,7 +1,9 @@
-"""A coordinator approves or rejects a structure that asked to join.
+"""A coordinator approves or rejects a structure that asked to join, and publishes the
+events its representatives propose.
 
 Approving makes it public (directory) and lets its representatives publish: each is
-e-mailed a one-time link to the partner space.
+e-mailed a one-time link to the partner space. Publishing a proposed event puts it in the
+agenda; the structure's representatives are told with the public page's address.
 """
 
 from django.core.exceptions import ValidationError
@@ -18,6 +20,23 @@ from .links import join_page, signin_link
 
 APPROVED = "wagtail_bippop.partner_approved"
 REJECTED = "wagtail_bippop.partner_rejected"
+
+
+def _tell_representatives(kind, organisation, context):
+    site_settings = SolidaritySettings.for_site(organisation.territory.site)
+    for representative in organisation.representatives.filter(is_active=True):
+        _send_safely(
+            kind,
+            to=[representative.email],
+            context={
+                "organisation": organisation,
+                "representative": representative,
+                "settings": site_settings,
+                **context,
+            },
+            reply_to=site_settings.coordinator_email or None,
+            territory=organisation.territory,
+        )
 
 
 def _decide(organisation, status, user):
@@ -73,3 +92,46 @@ def reject(organisation, *, user):
             territory=organisation.territory,
         )
     return organisation
+
+
+def event_in_scope(user, pk):
+    """The event ``pk`` when ``user`` works for its territory; None otherwise."""
+    from ..events.pages import EventPage
+    from ..roles import is_read_only, territories_for_user
+
+    event = EventPage.objects.filter(pk=pk).first()
+    territory = event.get_territory() if event is not None else None
+    if territory is None or is_read_only(user):
+        return None
+    if not territories_for_user(user).filter(pk=territory.pk).exists():
+        return None
+    return event
+
+
+def is_waiting(event):
+    """A draft never published, or published with changes not yet public."""
+    return not event.live or event.has_unpublished_changes
+
+
+def publish_event(event, *, user):
+    """Publish the latest revision of ``event`` (logged by Wagtail as a publication).
+
+    The caller has checked that ``user`` works for the event's territory."""
+    from ..events.pages import EventPage
+
+    with transaction.atomic():
+        locked = EventPage.objects.select_for_update().get(pk=event.pk)
+        revision = locked.latest_revision
+        if revision is None or not is_waiting(locked):
+            raise ValidationError(_("This event is already published."))
+        # Coordinators have no rights on the page tree: who may publish is decided by the
+        # territory scope (``event_in_scope``) and the caller's permission check instead.
+        revision.publish(user=user, skip_permission_checks=True)
+    event.refresh_from_db()
+    if event.organiser is not None:
+        _tell_representatives(
+            "partner_event_published",
+            event.organiser,
+            {"event": event, "event_url": event.full_url},
+        )
+    return event

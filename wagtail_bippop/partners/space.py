@@ -2,10 +2,12 @@
 
 Only active representatives of approved structures of the page's territory get in.
 Offers land "waiting for approval"; events land as unpublished drafts in the agenda,
-with a revision, for a coordinator to publish in the page tree.
+with a revision; the coordinators are e-mailed a link to the admin screen where they
+approve the offer or publish the event.
 """
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils.html import escape, linebreaks
 from django.utils.text import slugify
 from wagtail.log_actions import log
@@ -14,7 +16,7 @@ from ..events.agenda import agenda_page
 from ..models import Offer, OrganisationRepresentative, OrganisationStatus
 from ..models.site_settings import SolidaritySettings
 from ..offers.services import propose_offer
-from ..public.submissions import _send_safely, coordinator_addresses
+from ..public.submissions import _send_safely, admin_url, coordinator_addresses
 
 EVENT_PROPOSED = "wagtail_bippop.partner_event_proposed"
 SIGNED_IN = "wagtail_bippop.partner_signed_in"
@@ -54,7 +56,7 @@ def structure_events(organisation):
     return EventPage.objects.filter(organiser=organisation).order_by("-starts_at", "-pk")
 
 
-def _tell_coordinators(what, representative, title):
+def _tell_coordinators(what, representative, title, admin_path):
     organisation = representative.organisation
     territory = organisation.territory
     site_settings = SolidaritySettings.for_site(territory.site)
@@ -66,6 +68,7 @@ def _tell_coordinators(what, representative, title):
             "organisation": organisation,
             "representative": representative,
             "title": title,
+            "admin_url": admin_url(admin_path),
         },
         territory=territory,
     )
@@ -74,7 +77,9 @@ def _tell_coordinators(what, representative, title):
 def publish_offer(representative, data, *, user):
     """A new offer of the structure, waiting for a coordinator's approval."""
     offer = propose_offer(data, organisation=representative.organisation, user=user)
-    _tell_coordinators("offer", representative, offer.title)
+    _tell_coordinators(
+        "offer", representative, offer.title, reverse("bippop_offers:moderation", args=[offer.pk])
+    )
     return offer
 
 
@@ -117,5 +122,10 @@ def propose_event(representative, form, *, user):
         agenda.add_child(instance=event)
         event.save_revision(user=user, log_action=True)
         log(event, EVENT_PROPOSED, user=user, data={"organisation": organisation.pk})
-    _tell_coordinators("event", representative, event.title)
+    _tell_coordinators(
+        "event",
+        representative,
+        event.title,
+        reverse("wagtail_bippop_partners:event", args=[event.pk]),
+    )
     return event

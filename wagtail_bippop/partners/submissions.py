@@ -5,14 +5,17 @@ representative (not yet allowed to publish), the coordinators told.
 import datetime
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from wagtail.log_actions import log
 
 from ..models import Organisation, OrganisationRepresentative, OrganisationStatus
-from ..public.submissions import _send_safely, coordinator_addresses
+from ..public.submissions import _send_safely, admin_url, coordinator_addresses
 from .forms import DUPLICATE_NAME
 
 JOIN_REQUESTED = "wagtail_bippop.partner_join_requested"
+# The admin screen where a coordinator approves or rejects the request.
+REVIEW_URL_NAME = "wagtail_bippop_partners:review"
 # A second copy of the same sign-up within this time is the same request, not a duplicate.
 REPLAY_WINDOW = datetime.timedelta(hours=1)
 
@@ -91,7 +94,10 @@ def submit_partner_join(form, *, territory, solidarity_settings):
     _send_safely(
         "partner_join_request",
         to=coordinator_addresses(territory, solidarity_settings),
-        context=context,
+        context={
+            **context,
+            "admin_url": admin_url(reverse(REVIEW_URL_NAME, args=[organisation.pk])),
+        },
         territory=territory,
     )
     _send_safely(
