@@ -311,6 +311,8 @@ def tell_schedule(mission_id, *, changed):
         if changed
         else "mission_confirmed_first_visit_volunteer"
     )
+    from .volunteer_space.links import signin_url
+
     notifications.notify(
         volunteer_kind,
         person=volunteer,
@@ -320,6 +322,7 @@ def tell_schedule(mission_id, *, changed):
             "beneficiary_name": beneficiary.full_name,
             "services": values["services"],
             "schedule": values["schedule"],
+            "space_url": signin_url(mission.request.territory),
         },
         dedupe_key=f"{volunteer_kind}:{mission.pk}:{stamp}",
     )
