@@ -146,6 +146,15 @@ def test_signup_page_confirmation_and_email_lead_to_the_space_signin(
     assert len(welcome) == 1
     assert signin in welcome[0].body
     assert "espace bénévole" in welcome[0].body
+    # The coordination's notice opens the vetting steps of the new volunteer.
+    from django.urls import reverse
+
+    from wagtail_bippop.models import Volunteer
+
+    lucie = Volunteer.objects.get(email="lucie@example.org")
+    notice = [message for message in mail.outbox if message.to == ["ccas@bellerive.example"]]
+    vetting = reverse("wagtail_bippop_coordinator:vetting", args=[lucie.pk])
+    assert len(notice) == 1 and vetting in notice[0].body
 
 
 def test_co_opting_welcomes_the_volunteer_with_the_space_signin_link(
@@ -571,3 +580,52 @@ def test_the_space_menu_is_a_styled_bar_marking_the_current_page(signed_in, spac
     css = Path(finders.find("wagtail_bippop/css/bippop.css")).read_text(encoding="utf-8")
     for rule in (".bippop-space__menu", ".bippop-space__signout-button", ".bippop-space__link"):
         assert rule in css
+
+
+def test_date_fields_show_their_date_to_the_browser(client, coordinator, make_volunteer):
+    """A date input takes YYYY-MM-DD: a French date (01/12/2026) shows an empty field."""
+    from django.urls import reverse
+
+    from wagtail_bippop.models import VettingStage
+    from wagtail_bippop.volunteer_space.forms import AbsenceForm
+
+    client.force_login(coordinator)
+    volunteer = make_volunteer(stage=VettingStage.TO_VET)
+    url = reverse("wagtail_bippop_coordinator:vetting", args=[volunteer.pk])
+    today = timezone.localdate().isoformat()
+    assert f'value="{today}"' in client.get(url).content.decode()
+
+    form = AbsenceForm({"start_date": "2026-07-10", "end_date": "2026-07-01"})
+    assert not form.is_valid()
+    assert 'value="2026-07-10"' in str(form["start_date"])
+
+
+FRENCH_WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+
+
+def test_weekdays_are_lower_case_mid_sentence(
+    signed_in, space_page, mission_of_paul, make_visit, coordinator, site_settings
+):
+    from django.core import mail
+
+    visit = make_visit(mission=mission_of_paul, starts_at=in_days(5))
+    weekday = FRENCH_WEEKDAYS[visit.starts_at.weekday()]
+    # The visit page says from when it can be reported...
+    html = signed_in.get(route(space_page, "visit", visit.pk)).content.decode()
+    assert f"à partir du {weekday} " in html
+    # ...the absence's confirmation and the coordination's alert name the visit's day.
+    response = signed_in.post(
+        route(space_page, "absence_add"),
+        {"start_date": in_days(4).date(), "end_date": in_days(6).date()},
+        follow=True,
+    )
+    assert f"annulées\u00a0: {weekday} " in response.content.decode()
+    alert = mail.outbox[0].body
+    start = FRENCH_WEEKDAYS[in_days(4).weekday()]
+    assert f"absence du {start} " in alert
+    # Between visits, a worry says when it was raised in the same way.
+    signed_in.post(
+        route(space_page, "worry", mission_of_paul.request.beneficiary.pk), {"text": "x"}
+    )
+    today = FRENCH_WEEKDAYS[timezone.localdate().weekday()]
+    assert f"entre deux visites, le {today} " in mail.outbox[-1].body

@@ -25,7 +25,7 @@ class InterviewForm(forms.Form):
     interviewed_at = forms.DateField(
         label=_("Interview date"),
         initial=datetime.date.today,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
 
@@ -37,7 +37,7 @@ class HonourabilityForm(forms.Form):
     checked_on = forms.DateField(
         label=_("Date of the check"),
         initial=datetime.date.today,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     compatible = forms.TypedChoiceField(
         label=_("Result"),
@@ -63,7 +63,7 @@ class TrainingForm(forms.Form):
     trained_on = forms.DateField(
         label=_("Or: date of a training given outside a session"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("For instance a training given one to one. Leave empty to pick a session."),
     )
     title = forms.CharField(

@@ -96,10 +96,10 @@ class AvailabilityForm(forms.Form):
 class AbsenceForm(forms.Form):
     start_date = forms.DateField(
         label=pgettext_lazy("first day of an absence", "From"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     end_date = forms.DateField(
-        label=_("To (inclusive)"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("To (inclusive)"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     note = forms.CharField(label=_("Note (optional)"), max_length=200, required=False)
 

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
-from django.utils.formats import date_format, time_format
+from django.utils.formats import date_format
 from wagtail.log_actions import log
 
 from .. import signin
@@ -53,6 +53,17 @@ def find_volunteer(territory, identifier):
 def user_for(volunteer):
     """The volunteer's user account, created on first sign-in (no password)."""
     return signin.account_for(volunteer, "volunteer")
+
+
+def moment_in_a_sentence(moment):
+    """e.g. « mardi 8 décembre 2026 à 14 h », the weekday lower-case mid-sentence."""
+    from ..scheduling import day_in_a_sentence, hour_in_a_sentence
+
+    local = timezone.localtime(moment)
+    return translation.gettext("%(day)s at %(hour)s") % {
+        "day": day_in_a_sentence(local.date()),
+        "hour": hour_in_a_sentence(local.time()),
+    }
 
 
 # --- what the volunteer may see ------------------------------------------------------
@@ -160,6 +171,7 @@ def absence_alert(absence, visits):
 
     from ..notifications import notify_staff
     from ..notifications.reminders import visit_when
+    from ..scheduling import day_in_a_sentence
 
     volunteer = absence.volunteer
     with translation.override(settings.LANGUAGE_CODE):
@@ -173,8 +185,8 @@ def absence_alert(absence, visits):
             )
             for visit in visits
         ]
-        start = date_format(absence.start_date, "l j F Y")
-        end = date_format(absence.end_date, "l j F Y")
+        start = day_in_a_sentence(absence.start_date)
+        end = day_in_a_sentence(absence.end_date)
     base = getattr(settings, "WAGTAILADMIN_BASE_URL", "").rstrip("/")
     return notify_staff(
         "volunteer_absence",
@@ -290,17 +302,13 @@ def raise_worry(volunteer, beneficiary, text, *, user=None):
 
 def worry_occasion(worry):
     """When and where the worry was raised, in the site's language, for the alert."""
-    from ..notifications.reminders import visit_when
-
     with translation.override(settings.LANGUAGE_CODE):
         if worry.visit_id:
             return translation.gettext("after the visit of %(when)s") % {
-                "when": visit_when(worry.visit)
+                "when": moment_in_a_sentence(worry.visit.starts_at)
             }
-        local = timezone.localtime(worry.raised_at)
-        return translation.gettext("between visits, on %(day)s at %(hour)s") % {
-            "day": date_format(local, "l j F Y"),
-            "hour": time_format(local, "H:i"),
+        return translation.gettext("between visits, on %(when)s") % {
+            "when": moment_in_a_sentence(worry.raised_at)
         }
 
 

@@ -7,7 +7,6 @@ from django.contrib.auth import login, logout
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
-from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
@@ -226,6 +225,7 @@ def visit(page, request, pk):
         form=form,
         # The report is asked once the visit has begun; before, the page says from when.
         can_report=found.starts_at <= timezone.now(),
+        reportable_from=services.moment_in_a_sentence(found.starts_at),
         beneficiary=beneficiary,
         person_url=url(page, "person", beneficiary.pk) if can_contact else "",
     )
@@ -329,7 +329,7 @@ def absence_add(page, request):
         messages.success(request, _("Your absence is saved: nobody will ask you then."))
         if cancelled:
             visits = "; ".join(
-                f"{date_format(timezone.localtime(visit.starts_at), 'l j F, H:i')} – "
+                f"{services.moment_in_a_sentence(visit.starts_at)} – "
                 f"{visit.mission.request.beneficiary.public_name}"
                 for visit in cancelled
             )
