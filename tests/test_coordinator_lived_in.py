@@ -746,3 +746,29 @@ def test_timeline_shows_the_agreed_visit_the_messages_and_the_worries(
     assert "SMS" in text
     assert "Elle ne mange plus beaucoup." in text
     assert "Inquiétude" in text
+
+
+def test_a_letter_would_come_too_late_so_a_near_first_visit_goes_to_the_call_list(
+    client, coordinator, accepted, django_capture_on_commit_callbacks
+):
+    person = accepted.request.beneficiary
+    person.preferred_channel = "letter"
+    person.fallback_channel = "letter"
+    person.address = "3 rue des Lilas"
+    person.phone = "+33322456789"  # a landline: no SMS
+    person.save()
+    client.force_login(coordinator)
+    url = reverse("wagtail_bippop_coordinator:mission_schedule", args=[accepted.pk])
+    day = timezone.localdate() + datetime.timedelta(days=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            url,
+            {
+                "start_date": day.isoformat(),
+                "usual_time": "10:00",
+                "usual_duration_minutes": "60",
+                "recurrence": "one_off",
+            },
+        )
+    (told,) = _messages_to(person).filter(kind="mission_confirmed")
+    assert told.channel == "call" and french_day(day) in told.body
