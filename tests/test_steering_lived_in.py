@@ -458,3 +458,19 @@ def test_a_campaign_page_updates_itself_only_when_asked(client, superuser, terri
         {"status": "fine", "show": "all", "follow": "1"},
     )
     assert response.url == f"{url}?show=all&follow=1"
+
+
+def test_a_call_is_never_recorded_with_a_result_nobody_chose(client, superuser, territory):
+    register_entry(territory, "Arnaud")
+    campaign = campaigns.start_campaign(
+        territory=territory, kind="heatwave", title="Canicule", callers=[superuser], user=superuser
+    )
+    client.force_login(superuser)
+    page = client.get(reverse("wagtail_bippop_steering:campaign", args=[campaign.pk]))
+    select = re.search(r"<select name=\"status\"[^>]*>(.*?)</select>", page.content.decode(), re.S)
+    first_option = re.search(r"<option value=\"([^\"]*)\"", select.group(1)).group(1)
+    assert first_option == ""  # « Save » alone records nothing, never « reached, all is well »
+    call = campaign.calls.get()
+    client.post(reverse("wagtail_bippop_steering:campaign_call", args=[call.pk]), {"status": ""})
+    call.refresh_from_db()
+    assert (call.status, call.attempts) == (CallStatus.TO_CALL, 0)
