@@ -3,7 +3,7 @@
 Sign-up on the public page → a coordinator vets them step by step in the admin (training
 session created from the vetting page) → the welcome message received leads to the space →
 availability, an absence that cancels a planned visit (the coordination is told by e-mail),
-and the calendar feed.
+the calendar feed, and a worry raised between visits that the coordinator marks handled.
 """
 
 import datetime
@@ -25,6 +25,7 @@ from wagtail_bippop.models import (
     Visit,
     VisitStatus,
     Volunteer,
+    Worry,
 )
 from wagtail_bippop.roles import COORDINATOR_GROUP
 
@@ -260,3 +261,29 @@ def test_a_volunteer_signs_up_is_vetted_and_uses_their_space(
     ical = answer.text()
     assert "BEGIN:VCALENDAR" in ical and ical.count("BEGIN:VEVENT") == 2
     assert "STATUS:CANCELLED" in ical and "STATUS:CONFIRMED" in ical
+
+    # --- a worry between visits, handled by the coordination --------------------------------
+    with space.expect_navigation():
+        space.get_by_role("link", name="Mes visites").click()
+    visit(space)
+    with space.expect_navigation():
+        space.get_by_role("link", name="Détails").first.click()
+    visit(space)
+    assert "Vous pourrez raconter" in space.inner_text("main")  # not reportable yet
+    with space.expect_navigation():
+        space.get_by_role("link", name="Signaler une inquiétude").click()
+    visit(space)
+    space.fill("#id_text", "Elle semblait très fatiguée au téléphone.")
+    submit(space, visit, "form.bippop-form:has(#id_text) button[type=submit]")
+    assert "coordination" in space.inner_text(".bippop-messages")
+
+    alert = mailbox.wait_for(to=coordinator.email, contains="très fatiguée")
+    visit(staff, link_to(alert, "/worries/"))
+    row = staff.locator("tr", has_text="très fatiguée")
+    row.get_by_label("Ce qui a été fait (facultatif)").fill("Appelée, RDV chez son médecin.")
+    with staff.expect_navigation():
+        row.get_by_role("button", name="Marquer comme traitée").click()
+    visit(shown(staff))
+    worry = Worry.objects.get()
+    assert worry.handled_by == coordinator and worry.handled_note.startswith("Appelée")
+    assert "Appelée, RDV chez son médecin." in staff.inner_text("main")
