@@ -269,6 +269,7 @@ def person_page(browser):  # noqa: F811 (the shared fixture)
         context = browser.new_context(
             viewport={"width": width, "height": height},
             locale="fr-FR",
+            reduced_motion="reduce",
             extra_http_headers={"Accept-Language": "fr-FR,fr;q=0.9"},
         )
         contexts.append(context)
@@ -294,6 +295,10 @@ def visit(request):
             assert response is not None, f"no answer from {url}"
             assert response.status < 500, f"{url} answered {response.status}"
         page.wait_for_load_state("load")
+        # Messages that fade in would be measured mid-fade (a false contrast failure).
+        page.wait_for_function(
+            "document.getAnimations().every(a => a.playState !== 'running')", timeout=5_000
+        )
         results = axe.run(
             page,
             options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]},
