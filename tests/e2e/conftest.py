@@ -285,6 +285,7 @@ def person_page(browser):  # noqa: F811 (the shared fixture)
 @pytest.fixture
 def visit(request):
     from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     axe = Axe()
     stats = STATS.setdefault(request.node.nodeid, {"pages": 0, "seconds": 0.0})
@@ -296,9 +297,10 @@ def visit(request):
             assert response.status < 500, f"{url} answered {response.status}"
         page.wait_for_load_state("load")
         # Messages that fade in would be measured mid-fade (a false contrast failure).
-        page.wait_for_function(
-            "document.getAnimations().every(a => a.playState !== 'running')", timeout=5_000
-        )
+        with contextlib.suppress(PlaywrightTimeout):  # an endless animation (a spinner)
+            page.wait_for_function(
+                "document.getAnimations().every(a => a.playState !== 'running')", timeout=5_000
+            )
         results = axe.run(
             page,
             options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]},
