@@ -772,3 +772,20 @@ def test_a_letter_would_come_too_late_so_a_near_first_visit_goes_to_the_call_lis
         )
     (told,) = _messages_to(person).filter(kind="mission_confirmed")
     assert told.channel == "call" and french_day(day) in told.body
+
+
+def test_worries_list_shows_phones_in_the_national_format(client, coordinator, accepted):
+    from wagtail_bippop.models import Worry
+
+    person = accepted.request.beneficiary
+    Worry.objects.create(beneficiary=person, mission=accepted, raised_by=accepted.volunteer)
+    client.force_login(coordinator)
+    text = client.get(reverse("bippop_worries")).content.decode()
+    assert display(person.phone) in text and person.phone not in text
+    assert display(accepted.volunteer.phone) in text
+
+
+def display(phone):
+    from wagtail_bippop.phones import display_phone
+
+    return display_phone(phone)
