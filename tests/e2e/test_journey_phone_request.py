@@ -68,33 +68,10 @@ def link_to(message, part):
     return found[0]
 
 
-def shown(page):
-    """The admin's messages fade in: axe judges their colours once they are fully shown."""
-    page.wait_for_load_state("load")
-    page.wait_for_function(
-        """() => {
-            const messages = document.querySelector('.messages');
-            if (!messages) return true;
-            const opaque = (li) => {
-                for (let e = li; e; e = e.parentElement) {
-                    if (getComputedStyle(e).opacity !== '1') return false;
-                }
-                return true;
-            };
-            const moving = document.getAnimations().filter(
-                (a) => a.playState === 'running' && a.effect && a.effect.target
-                    && (a.effect.target.contains(messages) || messages.contains(a.effect.target))
-            );
-            return [...messages.querySelectorAll('li')].every(opaque) && !moving.length;
-        }"""
-    )
-    return page
-
-
 def click_and_visit(page, visit, locator):
     with page.expect_navigation():
         locator.click()
-    return visit(shown(page))
+    return visit(page)
 
 
 @pytest.fixture
