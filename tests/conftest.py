@@ -2,6 +2,8 @@
 
 import datetime
 import itertools
+import os
+import shutil
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -22,6 +24,46 @@ from wagtail_bippop.models import (
 )
 
 _counter = itertools.count(1)
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls made by the test
+# itself are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# One Chromium for the whole run, shared by the browser tests and the end-to-end journeys
+# (two Playwright instances in one thread refuse to start).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+def _chromium_or_skip():
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    if executable:
+        return executable
+    reason = "Chromium is not installed: browser tests cannot run"
+    if os.environ.get("CI") == "true":
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    executable = _chromium_or_skip()
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        if os.environ.get("CI") == "true":
+            pytest.fail("Playwright is not installed: browser tests cannot run")
+        pytest.skip("Playwright is not installed: browser tests cannot run")
+    playwright = sync_playwright().start()
+    chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+    yield chromium
+    chromium.close()
+    playwright.stop()
 
 
 def audit_log():

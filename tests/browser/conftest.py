@@ -2,7 +2,8 @@
 
 Reuse them in any browser test under ``tests/browser/``:
 
-* ``browser``: one Chromium for the session (Debian's ``chromium``; Playwright's own download
+* ``browser`` (in ``tests/conftest.py``, shared with ``tests/e2e/``): one Chromium for the
+  session (Debian's ``chromium``; Playwright's own download
   is never used). Missing browser: the test is skipped with the reason, or fails when
   ``CI=true``.
 * ``page``: a fresh browser tab at desktop size (1280 × 900); call ``page.set_viewport_size``
@@ -23,8 +24,6 @@ test needs inside the test, and prefer ``live_territory`` to the shared ``territ
 whose ``site`` fixture expects the default Site made by migrations.
 """
 
-import os
-import shutil
 from dataclasses import dataclass
 
 import pytest
@@ -33,46 +32,9 @@ from wagtail.models import Page, Site
 
 from tests.browser.section import build_section, ensure_default_site
 
-# Playwright's sync API runs an event loop in the test thread; the ORM calls made by the test
-# itself are still synchronous and safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 DESKTOP = {"width": 1280, "height": 900}
 NARROW = {"width": 320, "height": 720}
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-
-
-def _chromium_or_skip():
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
-    if executable:
-        return executable
-    reason = "Chromium is not installed: browser tests cannot run"
-    if os.environ.get("CI") == "true":
-        pytest.fail(reason)
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    executable = _chromium_or_skip()
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        if os.environ.get("CI") == "true":
-            pytest.fail("Playwright is not installed: browser tests cannot run")
-        pytest.skip("Playwright is not installed: browser tests cannot run")
-    playwright = sync_playwright().start()
-    chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-    yield chromium
-    chromium.close()
-    playwright.stop()
 
 
 @pytest.fixture

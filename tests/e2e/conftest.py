@@ -37,11 +37,7 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 
-from tests.browser.conftest import (  # noqa: F401 (fixtures shared with the browser tests)
-    CHROMIUM_ARGS,
-    browser,
-    format_violations,
-)
+from tests.browser.conftest import format_violations
 from tests.browser.section import build_section, ensure_default_site
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -262,7 +258,7 @@ def _rebuild_staff_groups():
 
 
 @pytest.fixture
-def person_page(browser):  # noqa: F811 (the shared fixture)
+def person_page(browser):
     contexts = []
 
     def make(width=1280, height=900):
