@@ -39,6 +39,15 @@ class RegisterChannel(models.TextChoices):
     IN_PERSON = "in_person", _("In person")
 
 
+class StaffEntryBasis(models.TextChoices):
+    """Why staff typed an entry in: registration is only ever at the person's request."""
+
+    PHONE = "phone", _("The person asked by phone")
+    IN_PERSON = "in_person", _("The person asked in person")
+    LETTER = "letter", _("The person asked by letter")
+    THIRD_PARTY = "third_party", _("A third party asked, with the person's agreement")
+
+
 class RegisterEntry(models.Model):
     territory = models.ForeignKey(
         Territory,
@@ -97,6 +106,15 @@ class RegisterEntry(models.Model):
         verbose_name=_("entered by"),
     )
     submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    # The person's agreement, as given: when, the exact wording shown, and through which channel.
+    agreement_at = models.DateTimeField(_("agreement given at"), null=True, blank=True)
+    agreement_wording = models.TextField(_("agreement wording"), blank=True, editable=False)
+    agreement_channel = models.CharField(
+        _("agreement given through"), max_length=16, choices=RegisterChannel.choices, blank=True
+    )
+    staff_entry_basis = models.CharField(
+        _("entered on the basis of"), max_length=16, choices=StaffEntryBasis.choices, blank=True
+    )
 
     class Meta:
         verbose_name = _("register entry")
