@@ -43,8 +43,8 @@ def form_data(**overrides):
 
 def test_public_request_is_stored_once_with_the_page_territory(client, register_page, territory):
     data = form_data()
-    response = client.post(register_page.url, data)
-    assert response.status_code == 200
+    response = client.post(register_page.url, data, follow=True)
+    assert response.redirect_chain[-1][0].endswith("/merci/")  # POST-redirect-GET
     assert "8" in response.content.decode()  # the acknowledgement promise
     client.post(register_page.url, data)  # sent twice: one entry
     entry = RegisterEntry.objects.get()
@@ -159,6 +159,7 @@ def test_coordinator_creates_an_entry_in_own_territory_only(
         "phone": "03 44 12 34 56",
         "requested_by": "self",
         "channel": "letter",
+        "staff_entry_basis": "letter",
         "received_at": "2026-06-01 10:00",
     }
     response = client.post(reverse("bippop_register:add"), data)

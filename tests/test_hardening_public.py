@@ -1,0 +1,84 @@
+"""Hardening of the public side: the register form, query parameters, names, client address."""
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from tests.test_register import form_data, register_page  # noqa: F401 (fixture)
+from wagtail_bippop.models import RegisterEntry
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _clear_rate_limits():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+# --- The public register form (issue 14 #9) ---
+
+
+def test_register_form_redirects_to_a_confirmation_page(client, register_page):  # noqa: F811
+    response = client.post(register_page.url, form_data())
+    assert response.status_code == 302
+    assert response["Location"].endswith("/merci/")
+    page = client.get(response["Location"])
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "8" in html and "Odette" not in html  # no personal data kept for the page
+    # Reloading the confirmation sends nothing again.
+    assert RegisterEntry.objects.count() == 1
+
+
+def test_register_form_stores_the_persons_agreement(client, register_page):  # noqa: F811
+    client.post(register_page.url, form_data())
+    entry = RegisterEntry.objects.get()
+    assert entry.agreement_at is not None
+    assert entry.agreement_channel == "web"
+    assert "registre" in entry.agreement_wording  # the French wording the person saw
+
+
+def test_register_form_honeypot_stores_nothing(client, register_page):  # noqa: F811
+    response = client.post(register_page.url, form_data(homepage="http://spam.example"))
+    assert response.status_code == 302
+    assert not RegisterEntry.objects.exists()
+
+
+def test_register_form_is_rate_limited(client, register_page, settings):  # noqa: F811
+    settings.BIPPOP_FORM_RATE_LIMIT = 3
+    statuses = [client.post(register_page.url, form_data()).status_code for _ in range(4)]
+    assert statuses == [302, 302, 302, 429]
+    assert RegisterEntry.objects.count() == 3
+
+
+def test_register_form_forged_key_still_stores_once_per_key(client, register_page):  # noqa: F811
+    data = form_data(submission_key="not-a-uuid")
+    assert client.post(register_page.url, data).status_code == 302
+    assert RegisterEntry.objects.count() == 1
+
+
+def test_staff_entry_records_who_and_on_what_basis(client, coordinator, territory):
+    client.force_login(coordinator)
+    data = {
+        "territory": territory.pk,
+        "first_name": "Odette",
+        "last_name": "Martin",
+        "category": "aged_65",
+        "address": "3 rue des Lilas",
+        "phone": "03 44 12 34 56",
+        "requested_by": "self",
+        "channel": "phone",
+        "received_at": "2026-06-01 10:00",
+    }
+    response = client.post(reverse("bippop_register:add"), data)
+    assert response.status_code == 200  # the basis is required
+    assert not RegisterEntry.objects.exists()
+    response = client.post(reverse("bippop_register:add"), {**data, "staff_entry_basis": "phone"})
+    assert response.status_code == 302
+    entry = RegisterEntry.objects.get()
+    assert entry.created_by == coordinator
+    assert entry.staff_entry_basis == "phone"
+    assert entry.agreement_channel == "phone"
+    assert entry.agreement_at == entry.received_at
