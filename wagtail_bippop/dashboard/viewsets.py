@@ -35,11 +35,17 @@ class RegisterEntryForm(WagtailAdminModelForm):
         if self.instance.acknowledged_at:
             self.fields["acknowledge"].initial = True
             self.fields["acknowledge"].disabled = True
+        if "staff_entry_basis" in self.fields and not self.instance.pk:
+            # Staff type an entry in only at the person's request: say how it came.
+            self.fields["staff_entry_basis"].required = True
 
     def save(self, commit=True):
         entry = super().save(commit=False)
         if not entry.pk:
             entry.created_by = self.for_user
+            if entry.staff_entry_basis and not entry.agreement_at:
+                entry.agreement_at = entry.received_at
+                entry.agreement_channel = entry.channel
         acknowledged_now = self.cleaned_data.get("acknowledge") and not entry.acknowledged_at
         if acknowledged_now:
             entry.acknowledged_at = max(timezone.now(), entry.received_at)
@@ -174,6 +180,7 @@ class RegisterEntryViewSet(ModelViewSet):
         "requester_relation",
         "requester_phone",
         "channel",
+        "staff_entry_basis",
         "received_at",
         "withdrawn_at",
     ]
