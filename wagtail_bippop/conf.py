@@ -59,6 +59,12 @@ DEFAULTS = {
     "SIGNIN_LINK_MINUTES": 20,
     "SIGNIN_RATE_LIMIT": 5,
     "SIGNIN_RATE_WINDOW_SECONDS": 3600,
+    # --- Failures and audit ---
+    # Phone shown on the error pages when the site's settings cannot be read (database down);
+    # empty: the pages say to call the town hall.
+    "FALLBACK_PHONE": "",
+    # Days the record of who viewed or exported personal data is kept (CNIL: 6 to 12 months).
+    "READ_AUDIT_DAYS": 365,
 }
 
 

@@ -162,3 +162,28 @@ if os.environ.get("BIPPOP_SMS_BREVO_API_KEY"):
     BIPPOP_SMS_BACKEND = "wagtail_bippop.notifications.sms.BrevoBackend"
     BIPPOP_SMS_BREVO_API_KEY = os.environ["BIPPOP_SMS_BREVO_API_KEY"]
 # --- end of volunteer space and messages ---
+
+# --- Logging: one line per record on stderr, with its traceback (errors of requests, of the
+# public forms' failed saves, of message delivery). ---
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "line": {
+            "format": "time=%(asctime)s level=%(levelname)s logger=%(name)s "
+            "process=%(process)d message=%(message)s",
+        },
+    },
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "formatter": "line",
+        },
+    },
+    "root": {"handlers": ["stderr"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "wagtail_bippop": {"level": "INFO"},
+    },
+}
+# --- end of logging ---

@@ -17,3 +17,6 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [path("", include(wagtail_urls))]
+
+# French error pages with the coordinators' phone (503 when the database is down).
+handler500 = "wagtail_bippop.errors.server_error"

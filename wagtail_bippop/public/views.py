@@ -4,11 +4,18 @@ The confirmation data (a reference number, never personal data) travels in the s
 not in the URL. Pages call ``form_view`` and ``sent_view`` from their routes.
 """
 
+import logging
+
+from django.db import DatabaseError
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils.translation import gettext
 
+from ..errors import coordinators_phone
 from ..models.site_settings import SolidaritySettings
 from . import ratelimit
+
+logger = logging.getLogger(__name__)
 
 TOO_MANY_REQUESTS_TEMPLATE = "wagtail_bippop/pages/too_many_requests.html"
 
@@ -38,11 +45,14 @@ def form_view(page, request):
             request.session[_session_key(page)] = {"reference": "", "email": False}
             return redirect(_sent_url(page, request))
         if form.is_valid():
-            sent = page.submit(
-                form,
-                territory=territory,
-                solidarity_settings=SolidaritySettings.for_request(request),
-            )
+            try:
+                sent = page.submit(
+                    form,
+                    territory=territory,
+                    solidarity_settings=SolidaritySettings.for_request(request),
+                )
+            except DatabaseError:
+                return _not_recorded(page, request, form)
             if sent is not None:
                 request.session[_session_key(page)] = sent
                 return redirect(_sent_url(page, request))
@@ -52,6 +62,26 @@ def form_view(page, request):
             # Links from the offers board and event pages: ?offre=<id>, ?evenement=<id>.
             form.prefill(request.GET)
     return page.render(request, context_overrides={"form": form})
+
+
+def _not_recorded(page, request, form):
+    """The database refused the form: give it back as typed, with the phone, status 503."""
+    logger.exception("Public form not recorded (database error) on page %s", page.pk)
+    phone = coordinators_phone(request)
+    if phone:
+        message = gettext(
+            "Your message was not recorded because of a technical problem. What you typed is "
+            "still below: please send it again in a few minutes, or call us on %(phone)s."
+        ) % {"phone": phone}
+    else:
+        message = gettext(
+            "Your message was not recorded because of a technical problem. What you typed is "
+            "still below: please send it again in a few minutes, or call the town hall."
+        )
+    form.add_error(None, message)
+    response = page.render(request, context_overrides={"form": form})
+    response.status_code = 503
+    return response
 
 
 def sent_view(page, request):
