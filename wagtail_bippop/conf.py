@@ -33,6 +33,9 @@ DEFAULTS = {
     # Request header holding the client address when behind a trusted proxy, e.g.
     # "HTTP_X_REAL_IP"; empty means REMOTE_ADDR.
     "CLIENT_IP_HEADER": "",
+    # Number of proxies in front of the site that append to X-Forwarded-For: the client is
+    # that many entries from the right (never the client-written left-most); 0: not used.
+    "TRUSTED_PROXY_COUNT": 0,
     # Matching: how many suggestions are shown, and the days checked for absences.
     "MATCHING_SUGGESTIONS": 20,
     "MATCHING_WINDOW_DAYS": 14,

@@ -14,6 +14,7 @@ from wagtail.log_actions import log
 from ..models import DayPeriod, VisitStatus, Volunteer, Weekday
 from ..models.outbox import VolunteerPreferences
 from ..models.site_settings import SolidaritySettings
+from ..public.ratelimit import client_address
 from . import calendar as ical
 from . import services
 from .forms import (
@@ -91,10 +92,6 @@ def post_only(view):
 
 
 # --- signing in and out ------------------------------------------------------------
-
-
-def client_address(request):
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def signin(page, request):

@@ -1,0 +1,108 @@
+"""Hardening of sign-in: one client address for every limit, admin lockout, volunteer sessions."""
+
+import pytest
+from django.core.cache import cache
+from django.test import RequestFactory, override_settings
+
+from wagtail_bippop.public.ratelimit import client_address
+
+from .test_notifications_fixtures import *  # noqa: F403
+from .test_notifications_fixtures import route
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _clear_limits():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def meta(remote="203.0.113.9", **headers):
+    return RequestFactory().get("/", REMOTE_ADDR=remote, **headers)
+
+
+# --- one client address (issue 14 #10) -----------------------------------------------
+
+
+def test_without_proxy_settings_forwarded_headers_are_ignored():
+    request = meta(HTTP_X_FORWARDED_FOR="1.2.3.4")
+    assert client_address(request) == "203.0.113.9"
+
+
+@override_settings(BIPPOP_TRUSTED_PROXY_COUNT=1)
+def test_one_trusted_proxy_takes_the_right_most_forwarded_address():
+    # The client wrote "1.2.3.4" itself; the proxy appended the address it really saw.
+    request = meta(remote="10.0.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.7")
+    assert client_address(request) == "198.51.100.7"
+
+
+@override_settings(BIPPOP_TRUSTED_PROXY_COUNT=2)
+def test_two_trusted_proxies_count_two_hops_from_the_right():
+    request = meta(remote="10.0.0.2", HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.7, 10.0.0.1")
+    assert client_address(request) == "198.51.100.7"
+
+
+@override_settings(BIPPOP_CLIENT_IP_HEADER="HTTP_X_FORWARDED_FOR")
+def test_a_list_in_the_single_value_header_never_gives_the_left_most():
+    request = meta(remote="10.0.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.7")
+    assert client_address(request) == "198.51.100.7"
+
+
+@override_settings(BIPPOP_CLIENT_IP_HEADER="HTTP_X_REAL_IP")
+def test_single_value_header_is_honoured_and_checked():
+    assert client_address(meta(remote="10.0.0.1", HTTP_X_REAL_IP="198.51.100.7")) == (
+        "198.51.100.7"
+    )
+    # Not an address: the connection's address is used instead.
+    assert client_address(meta(remote="10.0.0.1", HTTP_X_REAL_IP="<script>")) == "10.0.0.1"
+
+
+def ask_link(client, page, identifier, **headers):
+    return client.post(route(page, "signin"), {"identifier": identifier}, **headers)
+
+
+@override_settings(BIPPOP_SIGNIN_RATE_LIMIT=5)
+def test_spoofed_forwarded_for_does_not_bypass_the_volunteer_limit(client, space_page):
+    statuses = [
+        ask_link(
+            client, space_page, f"n{i}@example.org", HTTP_X_FORWARDED_FOR=f"192.0.2.{i}"
+        ).status_code
+        for i in range(7)
+    ]
+    assert statuses[-1] == 429
+
+
+@override_settings(BIPPOP_SIGNIN_RATE_LIMIT=5, BIPPOP_TRUSTED_PROXY_COUNT=1)
+def test_behind_a_proxy_one_client_does_not_lock_out_another(client, space_page):
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    for i in range(6):
+        ask_link(
+            client, space_page, f"n{i}@example.org", HTTP_X_FORWARDED_FOR="198.51.100.7", **proxy
+        )
+    blocked = ask_link(
+        client, space_page, "x@example.org", HTTP_X_FORWARDED_FOR="198.51.100.7", **proxy
+    )
+    assert blocked.status_code == 429
+    other = ask_link(
+        client, space_page, "y@example.org", HTTP_X_FORWARDED_FOR="198.51.100.8", **proxy
+    )
+    assert other.status_code == 200
+
+
+@override_settings(BIPPOP_SIGNIN_RATE_LIMIT=5, BIPPOP_TRUSTED_PROXY_COUNT=1)
+def test_a_spoofed_left_most_address_does_not_lock_out_its_owner(client, space_page):
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    for i in range(7):  # the attacker claims to be the victim
+        ask_link(
+            client,
+            space_page,
+            f"n{i}@example.org",
+            HTTP_X_FORWARDED_FOR="198.51.100.8, 198.51.100.66",
+            **proxy,
+        )
+    victim = ask_link(
+        client, space_page, "y@example.org", HTTP_X_FORWARDED_FOR="198.51.100.8", **proxy
+    )
+    assert victim.status_code == 200
