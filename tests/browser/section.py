@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from wagtail.models import Locale, Page, Site
 
 from wagtail_bippop.models import (
@@ -16,6 +17,8 @@ from wagtail_bippop.models import (
 
 def ensure_default_site():
     """The default Site with a home page; rebuilt when a transactional test flushed them."""
+    # A flush recreates the content types with new ids: forget the ones cached before it.
+    ContentType.objects.clear_cache()
     Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
     site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
     if site is None:

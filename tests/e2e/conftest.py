@@ -18,6 +18,7 @@ Fixtures:
 * ``visit(page, url=None)``: goes to ``url`` when given, fails on a server error, runs axe and
   counts the page for the run's summary.
 * ``admin_login(page, username, password)``: signs in through the admin's login form.
+* ``coordinator``: a coordinator of the territory (user ``sophie``, ``COORDINATOR_PASSWORD``).
 
 Any error logged by Django while a journey runs (``django.request``: a 5xx answer) fails it.
 """
@@ -255,6 +256,31 @@ def _rebuild_staff_groups():
     ]:
         migration = importlib.import_module(f"wagtail_bippop.migrations.{module}")
         getattr(migration, function)(apps, None)
+
+
+COORDINATOR_PASSWORD = "mot-de-passe-solide"
+
+
+@pytest.fixture
+def coordinator(e2e_site):
+    """Sophie Marchand, coordinator of the territory (not a superuser), signing in as sophie."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group, Permission
+
+    from wagtail_bippop.models import TerritoryAccess
+    from wagtail_bippop.roles import COORDINATOR_GROUP
+
+    user = get_user_model().objects.create_user(
+        "sophie",
+        "sophie.marchand@bellerive.example",
+        COORDINATOR_PASSWORD,
+        first_name="Sophie",
+        last_name="Marchand",
+    )
+    user.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    user.groups.add(Group.objects.get(name=COORDINATOR_GROUP))
+    TerritoryAccess.objects.create(user=user, territory=e2e_site.territory)
+    return user
 
 
 @pytest.fixture

@@ -3,22 +3,8 @@
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
 
-from wagtail_bippop.models import HelpRequest, TerritoryAccess
-from wagtail_bippop.roles import COORDINATOR_GROUP
-
-
-@pytest.fixture
-def coordinator(e2e_site):
-    user = get_user_model().objects.create_user(
-        "sophie", "sophie.marchand@bellerive.example", "mot-de-passe-solide"
-    )
-    user.user_permissions.add(Permission.objects.get(codename="access_admin"))
-    user.groups.add(Group.objects.get(name=COORDINATOR_GROUP))
-    TerritoryAccess.objects.create(user=user, territory=e2e_site.territory)
-    return user
+from wagtail_bippop.models import HelpRequest
 
 
 @pytest.mark.parametrize("width", [1280, 360], ids=["desktop", "360px"])

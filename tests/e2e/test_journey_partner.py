@@ -11,9 +11,6 @@ those e-mails; anybody then finds both from the section's home page.
 import datetime
 import re
 
-import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 from wagtail.models import PageLogEntry
 
@@ -23,9 +20,7 @@ from wagtail_bippop.models import (
     OfferStatus,
     Organisation,
     OrganisationStatus,
-    TerritoryAccess,
 )
-from wagtail_bippop.roles import COORDINATOR_GROUP
 
 NAME = "Les Marcheurs de l'Aronde"
 REPRESENTATIVE = "claire.dumas@marcheurs.example"
@@ -34,17 +29,6 @@ SIGN_IN = re.compile("S.identifier|Se connecter", re.I)
 ADMIN_CONTENT = "main .nice-padding"
 # French puts a space before a colon: a letter, a quote or a bracket just before one is wrong.
 COLON_WITHOUT_SPACE = re.compile(r"[^\s\d/:\u00a0\u202f]:(?=\s|$)", re.M)
-
-
-@pytest.fixture
-def coordinator(e2e_site):
-    user = get_user_model().objects.create_user(
-        "sophie", "sophie.marchand@bellerive.example", "mot-de-passe-solide"
-    )
-    user.user_permissions.add(Permission.objects.get(codename="access_admin"))
-    user.groups.add(Group.objects.get(name=COORDINATOR_GROUP))
-    TerritoryAccess.objects.create(user=user, territory=e2e_site.territory)
-    return user
 
 
 def french_text(page, selector="main"):

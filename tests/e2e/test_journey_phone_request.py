@@ -14,8 +14,6 @@ import datetime
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from wagtail_bippop.models import (
@@ -25,14 +23,12 @@ from wagtail_bippop.models import (
     HelpRequest,
     Mission,
     Solicitation,
-    TerritoryAccess,
     VettingStage,
     Visit,
     VisitStatus,
     Volunteer,
     Worry,
 )
-from wagtail_bippop.roles import COORDINATOR_GROUP
 
 pytestmark = pytest.mark.browser
 
@@ -72,22 +68,6 @@ def click_and_visit(page, visit, locator):
     with page.expect_navigation():
         locator.click()
     return visit(page)
-
-
-@pytest.fixture
-def coordinator(e2e_site):
-    user = get_user_model().objects.create_user(
-        "sophie",
-        "sophie.marchand@bellerive.example",
-        "mot-de-passe-solide",
-        first_name="Sophie",
-        last_name="Marchand",
-    )
-    user.user_permissions.add(Permission.objects.get(codename="access_admin"))
-    user.groups.add(Group.objects.get(name=COORDINATOR_GROUP))
-    TerritoryAccess.objects.create(user=user, territory=e2e_site.territory)
-    assert not user.is_superuser
-    return user
 
 
 @pytest.fixture

@@ -9,9 +9,6 @@ the calendar feed, and a worry raised between visits that the coordinator marks 
 import datetime
 import re
 
-import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from wagtail_bippop.models import (
@@ -19,7 +16,6 @@ from wagtail_bippop.models import (
     HelpRequest,
     IntakeChannel,
     Mission,
-    TerritoryAccess,
     TrainingSession,
     VettingStage,
     Visit,
@@ -27,24 +23,8 @@ from wagtail_bippop.models import (
     Volunteer,
     Worry,
 )
-from wagtail_bippop.roles import COORDINATOR_GROUP
 
 EMAIL = "lucie.fontaine@example.org"
-
-
-@pytest.fixture
-def coordinator(e2e_site):
-    user = get_user_model().objects.create_user(
-        "sophie",
-        "sophie.marchand@bellerive.example",
-        "mot-de-passe-solide",
-        first_name="Sophie",
-        last_name="Marchand",
-    )
-    user.user_permissions.add(Permission.objects.get(codename="access_admin"))
-    user.groups.add(Group.objects.get(name=COORDINATOR_GROUP))
-    TerritoryAccess.objects.create(user=user, territory=e2e_site.territory)
-    return user
 
 
 def submit(page, visit, selector="form.bippop-form button[type=submit]"):
