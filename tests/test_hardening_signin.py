@@ -106,3 +106,52 @@ def test_a_spoofed_left_most_address_does_not_lock_out_its_owner(client, space_p
         client, space_page, "y@example.org", HTTP_X_FORWARDED_FOR="198.51.100.8", **proxy
     )
     assert victim.status_code == 200
+
+
+# --- admin sign-in lockout (issue 14 #12) --------------------------------------------
+
+
+@pytest.fixture
+def staff_member(django_user_model):
+    return django_user_model.objects.create_superuser(
+        "agent", "agent@example.org", "Le-bon-mot-de-passe-1"
+    )
+
+
+def admin_login(client, password, **headers):
+    return client.post("/admin/login/", {"username": "agent", "password": password}, **headers)
+
+
+def test_thirty_wrong_passwords_then_the_right_one_does_not_sign_in(client, staff_member):
+    for _ in range(30):
+        admin_login(client, "mauvais")
+    response = admin_login(client, "Le-bon-mot-de-passe-1")
+    assert "_auth_user_id" not in client.session
+    assert response.status_code == 429
+    assert "Connexion suspendue" in response.content.decode()
+    assert client.get("/admin/").status_code == 302  # still sent to the sign-in page
+
+
+def test_lockout_is_per_account_and_address(client, staff_member):
+    for _ in range(6):
+        admin_login(client, "mauvais", REMOTE_ADDR="198.51.100.66")
+    # The real person, elsewhere, still signs in.
+    response = admin_login(client, "Le-bon-mot-de-passe-1", REMOTE_ADDR="198.51.100.8")
+    assert response.status_code == 302
+    assert "_auth_user_id" in client.session
+
+
+@override_settings(BIPPOP_TRUSTED_PROXY_COUNT=1)
+def test_admin_lockout_reads_the_same_client_address(client, staff_member):
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    for i in range(6):  # a new made-up left-most address each time
+        admin_login(client, "mauvais", HTTP_X_FORWARDED_FOR=f"192.0.2.{i}, 198.51.100.66", **proxy)
+    response = admin_login(
+        client, "Le-bon-mot-de-passe-1", HTTP_X_FORWARDED_FOR="192.0.2.99, 198.51.100.66", **proxy
+    )
+    assert "_auth_user_id" not in client.session
+    other = admin_login(
+        client, "Le-bon-mot-de-passe-1", HTTP_X_FORWARDED_FOR="198.51.100.66, 198.51.100.8", **proxy
+    )
+    assert other.status_code == 302
+    assert response.status_code in (403, 429)

@@ -10,6 +10,7 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import load_workbook
@@ -410,7 +411,11 @@ def test_superuser_creates_staff_through_wagtail_users_then_gives_access(
     client.post(access_url(), {"user": user.pk, "territory": territory.pk, "role": role})
     assert TerritoryAccess.objects.filter(user=user, territory=territory).exists()
     client.logout()
-    assert client.login(username="nouveau", password="Un-mot-de-passe-long-1")
+    # The admin sign-in lockout (django-axes) needs the request the credentials came with.
+    signin_request = RequestFactory().post("/admin/login/")
+    assert client.login(
+        request=signin_request, username="nouveau", password="Un-mot-de-passe-long-1"
+    )
     assert client.get(reverse("wagtailadmin_home")).status_code == 200
     assert client.get(reverse("wagtail_bippop_steering:dashboard")).status_code == 200
     isolation = client.get(reverse("wagtail_bippop_steering:isolation"))

@@ -2,7 +2,10 @@
 partners' representatives. Each space has its own scope, so a link opens only its space."""
 
 from django.contrib.auth import get_user_model
-from sesame.utils import get_token, get_user
+from django.utils import timezone
+from sesame import settings as sesame_settings
+from sesame.backends import ModelBackend as SesameBackend
+from sesame.utils import get_token
 
 from .conf import bippop_settings
 
@@ -33,7 +36,22 @@ def user_from_token(token, scope):
 
     Single use comes from django-sesame's SESAME_ONE_TIME: a token is bound to the user's
     last login, which signing in updates.
+
+    The token is checked by django-sesame's backend directly rather than through
+    ``authenticate()``: the admin's password lockout (django-axes, first of the
+    authentication backends) concerns passwords, and needs a request these links do not
+    go through; the spaces have their own per-person and per-client limits.
     """
     if not token:
         return None
-    return get_user(token, scope=scope, max_age=bippop_settings.SIGNIN_LINK_MINUTES * 60)
+    backend = SesameBackend()
+    user = backend.authenticate(
+        None, sesame=token, scope=scope, max_age=bippop_settings.SIGNIN_LINK_MINUTES * 60
+    )
+    if user is None:
+        return None
+    user.backend = f"{SesameBackend.__module__}.{SesameBackend.__qualname__}"
+    if sesame_settings.ONE_TIME:
+        user.last_login = timezone.now()
+        user.save(update_fields=["last_login"])
+    return user

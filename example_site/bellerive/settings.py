@@ -3,6 +3,7 @@
 SQLite by default; set DATABASE_URL for PostgreSQL and REDIS_URL for a Redis cache.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -141,6 +142,25 @@ AUTHENTICATION_BACKENDS = [
 ]
 SESAME_MAX_AGE = 20 * 60
 SESAME_ONE_TIME = True
+
+# --- Admin sign-in: brute-force lockout (django-axes) ---
+# django-axes is maintained (Jazzband, releases for every Django version), stores failures in
+# the database so that every process sees them, and plugs into Django's own sign-in: the
+# Wagtail admin's form is covered without changing it. Five wrong passwords for one account
+# from one client address lock that pair out for 15 minutes; the address is read by the same
+# function as every other limit of the app, so a proxy is honoured and X-Forwarded-For is
+# never trusted from its client-written left-most entry.
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+# Added first, before the backends above (which stay): it refuses a locked-out pair.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", *AUTHENTICATION_BACKENDS]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "wagtail_bippop.public.ratelimit.client_address"
+AXES_LOCKOUT_TEMPLATE = "wagtail_bippop/admin_locked_out.html"
+# --- end of admin sign-in lockout ---
 # Django 6 ships django-tasks as django.tasks: task classes then come from there.
 TASKS_PACKAGE = "django.tasks" if django.VERSION >= (6, 0) else "django_tasks"
 # Messages are delivered by background tasks. The demo runs them at once; in production
