@@ -82,3 +82,41 @@ def test_staff_entry_records_who_and_on_what_basis(client, coordinator, territor
     assert entry.staff_entry_basis == "phone"
     assert entry.agreement_channel == "phone"
     assert entry.agreement_at == entry.received_at
+
+
+# --- integer query parameters of public pages never answer 500 (issue 14 #15) ---------
+
+HUGE = "99999999999999999999"
+
+
+@pytest.mark.parametrize("query", ["evenement", "offre"])
+@pytest.mark.parametrize("value", [HUGE, "-" + HUGE, "-1", "0", "1e5", "٣"])
+def test_help_form_ignores_out_of_range_ids(client, section, query, value):
+    response = client.get(section.help_request.url, {query: value})
+    assert response.status_code == 200
+    assert response.context["form"].initial.get("event") is None
+
+
+def test_help_form_refuses_out_of_range_ids_sent_back(client, section, territory):
+    from tests.test_public_forms import help_data
+
+    for name in ("event", "offer", "area"):
+        response = client.post(section.help_request.url, help_data(territory, **{name: HUGE}))
+        assert response.status_code == 200, name
+    response = client.post(
+        section.help_request.url, help_data(territory, services=[HUGE, "-" + HUGE])
+    )
+    assert response.status_code == 200
+
+
+def test_listing_pages_ignore_out_of_range_page_numbers(client, section, agenda):
+    from tests.offers_support import add_board
+
+    board = add_board(section.index)
+    for url in (agenda.url, board.url, section.directory.url):
+        for value in (HUGE, "-" + HUGE, "abc"):
+            assert client.get(url, {"page": value}).status_code == 200, (url, value)
+    for url in (board.url, section.directory.url):
+        for name in ("service", "area", "day"):
+            response = client.get(url, {name: HUGE})
+            assert response.status_code == 200, (url, name)

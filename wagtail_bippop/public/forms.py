@@ -89,12 +89,28 @@ def coming_events(section):
     )
 
 
+# Largest id a database column can hold: larger numbers typed in a URL or a form are not
+# sent to the database (SQLite raises OverflowError, PostgreSQL an out-of-range error).
+MAX_ID = 2**63 - 1
+
+
 def _find(queryset, value):
     try:
         pk = int(value)
     except (TypeError, ValueError):
         return None
+    if not 0 < pk <= MAX_ID:
+        return None
     return queryset.filter(pk=pk).first()
+
+
+def safe_id(value):
+    """``value`` unchanged, unless it is a number no row can have: then "0" (no such row)."""
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return value
+    return value if 0 <= number <= MAX_ID else "0"
 
 
 class PublicForm(forms.Form):
@@ -123,10 +139,27 @@ class PublicForm(forms.Form):
             # Keep one key across the error round-trips of this visit, even without one sent.
             self.data = self.data.copy()
             self.data["submission_key"] = str(uuid.uuid4())
+        if self.is_bound:
+            self._bound_ids()
         for name in self.territory_fields:
             self.fields[name].queryset = self.fields[name].queryset.filter(territory=territory)
 
     territory_fields = ()
+
+    def _bound_ids(self):
+        """Ids sent back for choices: a number out of the database's range is no choice."""
+        data = None
+        for name, field in self.fields.items():
+            if not isinstance(field, forms.ModelChoiceField) or name not in self.data:
+                continue
+            if data is None:
+                data = self.data = self.data.copy()
+            if hasattr(data, "getlist"):
+                data.setlist(name, [safe_id(value) for value in data.getlist(name)])
+            elif isinstance(data[name], list | tuple):
+                data[name] = [safe_id(value) for value in data[name]]
+            else:
+                data[name] = safe_id(data[name])
 
     @property
     def is_spam(self):
