@@ -154,6 +154,14 @@ class IsolationWatchView(BreadcrumbsMixin, WagtailAdminTemplateMixin, TemplateVi
             people=rows, total=total, days=days, form=LogCallForm(initial={"reached": True})
         )
 
+    def get(self, request, *args, **kwargs):
+        if "pk" in kwargs:
+            # The call URL of a person is for POST; it names nobody outside the user's scope.
+            require_person_access(request.user)
+            get_scoped(Beneficiary.objects.all(), request.user, pk=kwargs["pk"])
+            return redirect(reverse("wagtail_bippop_steering:isolation"))
+        return super().get(request, *args, **kwargs)
+
     def post(self, request, *args, **kwargs):
         require_person_access(request.user)
         beneficiary = get_scoped(Beneficiary.objects.all(), request.user, pk=kwargs["pk"])

@@ -3,6 +3,7 @@
 import csv
 import datetime
 
+import django_filters
 from django import forms
 from django.core.exceptions import FieldDoesNotExist
 from django.forms import modelform_factory
@@ -12,11 +13,13 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
+from wagtail.admin.views.generic import history, usage
 from wagtail.admin.views.mixins import Echo
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import log
 
-from ..models import Beneficiary, LonelinessAssessment, RegisterEntry
+from ..coordinator.filters import ScopedFilterSet
+from ..models import Beneficiary, LonelinessAssessment, RegisterEntry, Territory
 from ..roles import is_read_only, territories_for_user
 from .tables import csv_value
 
@@ -57,8 +60,9 @@ class RegisterEntryForm(WagtailAdminModelForm):
         return entry
 
 
-class ScopedMixin:
-    """Only the objects of the user's territories; 404 for any other; never the read-only role."""
+class ScopedObjectMixin:
+    """The record of the URL only within the user's territories (404 for any other), and
+    never for the read-only role."""
 
     territory_lookup = "territory"
 
@@ -71,23 +75,59 @@ class ScopedMixin:
         territories = territories_for_user(self.request.user)
         return queryset.filter(**{f"{self.territory_lookup}__in": territories})
 
-    def get_object(self, queryset=None):
-        obj = super().get_object(queryset)
-        if not self.in_scope(type(obj).objects.filter(pk=obj.pk)).exists():
+    def get_object(self, *args, **kwargs):
+        obj = super().get_object(*args, **kwargs)
+        if obj is not None and not self.in_scope(type(obj).objects.filter(pk=obj.pk)).exists():
             raise Http404
         return obj
+
+
+class ScopedMixin(ScopedObjectMixin):
+    """Only the objects of the user's territories, in lists too."""
 
     def get_base_queryset(self):
         return self.in_scope(super().get_base_queryset())
 
 
+SCOPED_VIEWS = (
+    generic.IndexView,
+    generic.CreateView,
+    generic.EditView,
+    generic.DeleteView,
+    history.HistoryView,
+    usage.UsageView,
+)
+OBJECT_ONLY_VIEWS = (history.HistoryView, usage.UsageView)
+
+
 def scoped_views(territory_lookup):
-    """Index, create, edit and delete views of a viewset, all scoped by territory."""
+    """Index, create, edit, delete, history and usage views of a viewset, scoped by territory.
+
+    History (and its results) and usage are Wagtail's own views: left as they are, they would
+    show any record by id.
+    """
     attrs = {"territory_lookup": territory_lookup}
     return tuple(
-        type(f"Scoped{view.__name__}", (ScopedMixin, view), attrs)
-        for view in (generic.IndexView, generic.CreateView, generic.EditView, generic.DeleteView)
+        type(
+            f"Scoped{view.__name__}",
+            # The lists of history and usage are of log entries and references, not records.
+            (ScopedObjectMixin if view in OBJECT_ONLY_VIEWS else ScopedMixin, view),
+            attrs,
+        )
+        for view in SCOPED_VIEWS
     )
+
+
+class RegisterFilterSet(ScopedFilterSet):
+    """The register's filters; the territory lists only the user's territories."""
+
+    territory = django_filters.ModelChoiceFilter(
+        queryset=Territory.objects.all(), label=_("Territory")
+    )
+
+    class Meta:
+        model = RegisterEntry
+        fields = ["category", "withdrawn_at"]
 
 
 class FrenchSpreadsheetMixin:
@@ -162,7 +202,15 @@ class RegisterEntryViewSet(ModelViewSet):
     name = "bippop_register"
     add_to_admin_menu = False
     copy_view_enabled = False
-    index_view_class, add_view_class, edit_view_class, delete_view_class = REGISTER_VIEWS
+    (
+        index_view_class,
+        add_view_class,
+        edit_view_class,
+        delete_view_class,
+        history_view_class,
+        usage_view_class,
+    ) = REGISTER_VIEWS
+    filterset_class = RegisterFilterSet
     form_fields = [
         "territory",
         "first_name",
@@ -192,7 +240,6 @@ class RegisterEntryViewSet(ModelViewSet):
         AcknowledgementColumn("acknowledgement", label=_("Acknowledgement")),
         "withdrawn_at",
     ]
-    list_filter = ["territory", "category", "withdrawn_at"]
     search_fields = ["first_name", "last_name", "address"]
     list_export = [
         "last_name",
@@ -250,9 +297,14 @@ class LonelinessViewSet(ModelViewSet):
     name = "bippop_loneliness"
     add_to_admin_menu = False
     copy_view_enabled = False
-    index_view_class, add_view_class, edit_view_class, delete_view_class = scoped_views(
-        "beneficiary__territory"
-    )
+    (
+        index_view_class,
+        add_view_class,
+        edit_view_class,
+        delete_view_class,
+        history_view_class,
+        usage_view_class,
+    ) = scoped_views("beneficiary__territory")
     form_fields = [
         "beneficiary",
         "taken_on",
