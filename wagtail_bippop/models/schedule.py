@@ -1,15 +1,17 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Weekday(models.IntegerChoices):
-    MONDAY = 0, _("Monday")
-    TUESDAY = 1, _("Tuesday")
-    WEDNESDAY = 2, _("Wednesday")
-    THURSDAY = 3, _("Thursday")
-    FRIDAY = 4, _("Friday")
-    SATURDAY = 5, _("Saturday")
-    SUNDAY = 6, _("Sunday")
+    # A context of their own: Django's date formats must keep their lower-case French days.
+    MONDAY = 0, pgettext_lazy("day of the week, as a label", "Monday")
+    TUESDAY = 1, pgettext_lazy("day of the week, as a label", "Tuesday")
+    WEDNESDAY = 2, pgettext_lazy("day of the week, as a label", "Wednesday")
+    THURSDAY = 3, pgettext_lazy("day of the week, as a label", "Thursday")
+    FRIDAY = 4, pgettext_lazy("day of the week, as a label", "Friday")
+    SATURDAY = 5, pgettext_lazy("day of the week, as a label", "Saturday")
+    SUNDAY = 6, pgettext_lazy("day of the week, as a label", "Sunday")
 
 
 class DayPeriod(models.TextChoices):
