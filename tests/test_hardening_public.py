@@ -120,3 +120,14 @@ def test_listing_pages_ignore_out_of_range_page_numbers(client, section, agenda)
         for name in ("service", "area", "day"):
             response = client.get(url, {name: HUGE})
             assert response.status_code == 200, (url, name)
+
+
+# --- POST-only campaign actions answer GET with 405 (issue 14 #15) --------------------
+
+
+@pytest.mark.parametrize("name", ["campaign_close", "campaign_call"])
+def test_campaign_actions_answer_get_with_405(client, coordinator, name):
+    client.force_login(coordinator)
+    response = client.get(reverse(f"wagtail_bippop_steering:{name}", args=[1]))
+    assert response.status_code == 405
+    assert response["Allow"] == "POST, OPTIONS"

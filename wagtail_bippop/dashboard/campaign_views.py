@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import View
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.log_actions import log
@@ -155,7 +156,9 @@ class CampaignView(BreadcrumbsMixin, WagtailAdminTemplateMixin, TemplateView):
         )
 
 
-class CampaignCallView(TemplateView):
+class CampaignCallView(View):
+    """POST only: a GET answers 405."""
+
     def post(self, request, *args, **kwargs):
         require_register_access(request.user)
         call = get_scoped(
@@ -183,7 +186,9 @@ def _campaign_url(pk):
     return reverse("wagtail_bippop_steering:campaign", args=[pk])
 
 
-class CampaignCloseView(TemplateView):
+class CampaignCloseView(View):
+    """POST only: a GET answers 405."""
+
     def post(self, request, *args, **kwargs):
         campaign = _campaign(request, kwargs["pk"])
         form = CloseForm(request.POST)
