@@ -34,6 +34,7 @@ from ..models import (
     Volunteer,
 )
 from ..phones import display_phone
+from ..read_audit import ReadAuditedViewSetMixin
 from ..roles import is_read_only
 from . import callback, event_pairing, filters, partners_moderation
 from .forms import ScopedAdminForm
@@ -82,8 +83,10 @@ def service_names(instance):
     return ", ".join(service.name for service in instance.services.all())
 
 
-class ScopedModelViewSet(ModelViewSet):
-    """A model viewset whose every view is limited to the user's territories."""
+class ScopedModelViewSet(ReadAuditedViewSetMixin, ModelViewSet):
+    """A model viewset whose every view is limited to the user's territories.
+
+    Reads of people's data (lists, exports, inspect and edit screens) are audited."""
 
     index_view_class = views.ScopedIndexView
     add_view_class = views.ScopedCreateView

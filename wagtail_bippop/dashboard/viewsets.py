@@ -20,6 +20,7 @@ from wagtail.log_actions import log
 
 from ..coordinator.filters import ScopedFilterSet
 from ..models import Beneficiary, LonelinessAssessment, RegisterEntry, Territory
+from ..read_audit import ReadAuditedViewSetMixin
 from ..roles import is_read_only, territories_for_user
 from .tables import csv_value
 
@@ -194,7 +195,7 @@ _index, *_others = scoped_views("territory")
 REGISTER_VIEWS = (type("RegisterIndexView", (FrenchSpreadsheetMixin, _index), {}), *_others)
 
 
-class RegisterEntryViewSet(ModelViewSet):
+class RegisterEntryViewSet(ReadAuditedViewSetMixin, ModelViewSet):
     model = RegisterEntry
     icon = "list-ul"
     menu_label = _("Vulnerable persons register")
@@ -287,7 +288,7 @@ class LonelinessForm(WagtailAdminModelForm):
         return measure
 
 
-class LonelinessViewSet(ModelViewSet):
+class LonelinessViewSet(ReadAuditedViewSetMixin, ModelViewSet):
     """3-item UCLA scale at intake and every few months; never shown to the read-only role."""
 
     model = LonelinessAssessment

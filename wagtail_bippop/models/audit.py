@@ -18,6 +18,9 @@ from wagtail.models.audit_log import ModelLogEntryManager
 
 from .territory import Territory
 
+# Actions recording reads of personal data (see ``wagtail_bippop.read_audit``).
+READ_ACTIONS = ("wagtail_bippop.viewed", "wagtail_bippop.listed", "wagtail_bippop.exported")
+
 # How far ``territory_id_for`` follows foreign keys (visit → mission → request → territory).
 MAX_HOPS = 3
 
@@ -111,10 +114,11 @@ class BippopLogEntryManager(ModelLogEntryManager):
             return self.all()
         if not user.is_authenticated or is_read_only(user):
             return self.none()
+        # Who read what (``read_audit``) is for superusers only.
         return self.filter(
             content_type_id__in=_content_types_permitted(user),
             territory__in=territories_for_user(user).values("pk"),
-        )
+        ).exclude(action__in=READ_ACTIONS)
 
 
 class BippopLogEntry(BaseLogEntry):

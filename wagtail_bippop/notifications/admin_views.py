@@ -19,6 +19,7 @@ from wagtail.log_actions import log
 from ..models import Beneficiary, Mission, MissionStatus, Worry
 from ..models.outbox import Channel, OutboxMessage, OutboxStatus
 from ..models.site_settings import SolidaritySettings
+from ..read_audit import record_list
 from ..roles import is_read_only, territories_for_user
 from .delivery import mark_handled, resend
 from .messages import mission_confirmed_values
@@ -126,6 +127,7 @@ def worries(request):
         .order_by(F("handled_at").desc(nulls_first=True), "-raised_at", "-pk")
     )
     page = Paginator(found, 50).get_page(request.GET.get("p"))
+    record_list(request, Worry, rows=page.paginator.count)
     return TemplateResponse(
         request,
         "wagtail_bippop/letters/worries.html",

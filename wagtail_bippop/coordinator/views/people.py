@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from ...models import Beneficiary, ContactKind, ContactLog, Volunteer
+from ...read_audit import record_view
 from .. import vetting
 from ..timeline import build_timeline
 from .base import CoordinatorView
@@ -59,6 +60,7 @@ class TimelineView(CoordinatorView):
         context = super().get_context_data(**kwargs)
         context["beneficiary"] = self.beneficiary
         context["timeline"] = build_timeline(self.beneficiary)
+        record_view(self.request, self.beneficiary, screen="timeline")
         context["form"] = self.form or contact_form()
         context["can_log"] = self.request.user.has_perm("wagtail_bippop.add_contactlog")
         return context
