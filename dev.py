@@ -65,8 +65,21 @@ def demo(python, args):
     run(*manage, "migrate", "--no-input", cwd=SITE, env=env)
     say("Building the town site and its demo data")
     run(*manage, "setup_example_site", cwd=SITE, env=env)
-    say("Serving http://127.0.0.1:8000/ (admin: http://127.0.0.1:8000/admin/) – Ctrl+C to stop")
-    run(*manage, "runserver", "127.0.0.1:8000", *args, cwd=SITE, env=env)
+    say("Starting the worker that sends e-mails and SMS (manage.py db_worker)")
+    worker_command = [str(a) for a in (*manage, "db_worker")]
+    print("   $", " ".join(worker_command), flush=True)
+    worker = subprocess.Popen(worker_command, cwd=SITE, env=env)
+    try:
+        say("Serving http://127.0.0.1:8000/ (admin: http://127.0.0.1:8000/admin/) – Ctrl+C to stop")
+        run(*manage, "runserver", "127.0.0.1:8000", *args, cwd=SITE, env=env)
+    finally:
+        # Ctrl+C reaches both processes; stop the worker anyway if the server ended alone.
+        if worker.poll() is None:
+            worker.terminate()
+            try:
+                worker.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                worker.kill()
 
 
 def test(python, args):

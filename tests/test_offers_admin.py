@@ -234,13 +234,17 @@ def test_creation_form_offers_only_own_territorys_authors(
     assert stranger not in form.fields["volunteer"].queryset
 
 
-def test_the_volunteer_hears_of_the_decision(client, coordinator, territory, make_volunteer):
+def test_the_volunteer_hears_of_the_decision(
+    client, coordinator, territory, make_volunteer, django_capture_on_commit_callbacks
+):
     from django.core import mail
 
     author = make_volunteer(first_name="Hélène", email="helene@example.org")
     offer = make_offer(territory, volunteer=author, status=OfferStatus.PENDING, title="Chorale")
     client.force_login(coordinator)
-    client.post(moderation_url(offer), {"action": "reject", "reason": "Lieu privé"})
+    # The message is written with the decision and leaves once it has committed.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(moderation_url(offer), {"action": "reject", "reason": "Lieu privé"})
     assert [message.to for message in mail.outbox] == [["helene@example.org"]]
     assert "Chorale" in mail.outbox[0].subject
     assert "Lieu privé" in mail.outbox[0].body

@@ -95,10 +95,14 @@ def test_past_offer_and_other_territory_offer_are_ignored(
         assert "offer" not in response.context["form"].initial
 
 
-def test_sending_the_prefilled_form_asks_to_take_part(client, help_url, territory, volunteer):
+def test_sending_the_prefilled_form_asks_to_take_part(
+    client, help_url, territory, volunteer, django_capture_on_commit_callbacks
+):
     offer = make_offer(territory, volunteer=volunteer)
     data = help_data(territory, offer=offer.pk, services=[offer.service_id])
-    response = client.post(help_url, data)
+    # Messages are written with the request and leave once it has committed.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(help_url, data)
     assert response.status_code == 302
     request = HelpRequest.objects.get()
     participation = OfferParticipation.objects.get()

@@ -41,9 +41,17 @@ def test_home_links_to_my_offers(signed_in, space_page):
 
 
 def test_active_volunteer_proposes_an_offer_waiting_for_approval(
-    signed_in, space_page, volunteer, territory, site_settings, coordinator
+    signed_in,
+    space_page,
+    volunteer,
+    territory,
+    site_settings,
+    coordinator,
+    django_capture_on_commit_callbacks,
 ):
-    response = signed_in.post(route(space_page, "offer_add"), offer_data(territory))
+    # The coordinators' notice is written with the offer and leaves once it has committed.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed_in.post(route(space_page, "offer_add"), offer_data(territory))
     assert response.status_code == 302
     offer = Offer.objects.get()
     assert (offer.volunteer, offer.territory, offer.status) == (

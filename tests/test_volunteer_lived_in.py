@@ -123,7 +123,7 @@ def signin_full_url(page):
 
 
 def test_signup_page_confirmation_and_email_lead_to_the_space_signin(
-    client, section, volunteer_space_page, territory
+    client, section, volunteer_space_page, territory, django_capture_on_commit_callbacks
 ):
     from django.core import mail
 
@@ -134,9 +134,11 @@ def test_signup_page_confirmation_and_email_lead_to_the_space_signin(
     # Someone already volunteering finds the way in from the public sign-up page.
     assert signin_path in client.get(section.volunteer_signup.url).content.decode()
 
-    response = client.post(
-        section.volunteer_signup.url, signup_data(territory, email="lucie@example.org")
-    )
+    # Messages are written with the volunteer and leave once it has committed.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            section.volunteer_signup.url, signup_data(territory, email="lucie@example.org")
+        )
     assert response.status_code == 302
     confirmation = client.get(response["Location"]).content.decode()
     assert signin_path in confirmation

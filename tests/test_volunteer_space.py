@@ -249,15 +249,23 @@ def test_decline_and_others_solicitations_are_404(
 
 
 def test_report_visit_with_worry_alerts_coordinator(
-    signed_in, space_page, visit_of_paul, coordinator, other_coordinator, site_settings
+    signed_in,
+    space_page,
+    visit_of_paul,
+    coordinator,
+    other_coordinator,
+    site_settings,
+    django_capture_on_commit_callbacks,
 ):
     visit_of_paul.starts_at = timezone.now() - datetime.timedelta(hours=2)
     visit_of_paul.ends_at = visit_of_paul.starts_at + datetime.timedelta(hours=1)
     visit_of_paul.save()
-    response = signed_in.post(
-        route(space_page, "visit", visit_of_paul.pk),
-        {"status": "done", "duration_minutes": "45", "report": "Elle tousse.", "worry": "on"},
-    )
+    # The alert is written with the report and leaves once it has committed.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed_in.post(
+            route(space_page, "visit", visit_of_paul.pk),
+            {"status": "done", "duration_minutes": "45", "report": "Elle tousse.", "worry": "on"},
+        )
     assert response.status_code == 302
     visit_of_paul.refresh_from_db()
     assert (visit_of_paul.status, visit_of_paul.duration_minutes) == (VisitStatus.DONE, 45)

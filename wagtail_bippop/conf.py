@@ -49,6 +49,9 @@ DEFAULTS = {
     # Attempts before a message is marked failed; the delay grows ×4 from the base.
     "MESSAGE_MAX_ATTEMPTS": 6,
     "MESSAGE_RETRY_SECONDS": 60,
+    # Seconds after which a message still "sending" (worker killed mid-send) is put before
+    # a coordinator as "uncertain" instead of being sent again.
+    "MESSAGE_SENDING_TIMEOUT_SECONDS": 900,
     # SMS backend class; the console backend sends nothing: set a provider to send.
     "SMS_BACKEND": "wagtail_bippop.notifications.sms.ConsoleBackend",
     # Sender name shown on phones (11 letters at most).

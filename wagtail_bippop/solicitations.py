@@ -60,6 +60,10 @@ class Outcome(models.TextChoices):
     EXPIRED = "expired", _("This link has expired.")
     ALREADY_ANSWERED = "answered", _("You have already answered.")
     CLOSED = "closed", _("This request no longer needs a volunteer.")
+    NOT_ACTIVE = "not_active", _(
+        "This acceptance is refused: the volunteer is not active at the moment (suspended, "
+        "left or not vetted yet). Please contact the coordination team."
+    )
 
 
 @dataclasses.dataclass
@@ -234,7 +238,8 @@ def solicit(help_request, volunteers, *, user):
                 user=user,
                 data={"request": locked.reference, "volunteer": solicitation.volunteer_id},
             )
-        transaction.on_commit(lambda: send_solicitations(created))
+        # Written with the solicitations (outbox), delivered once they have committed.
+        send_solicitations(created)
     help_request.status = locked.status
     return created
 
@@ -296,6 +301,23 @@ def respond(solicitation, accept, *, user=None, now=None):
             )
             _after_commit("solicitation_declined_coordinator", locked, coordinator=True)
             return Response(Outcome.DECLINED, locked)
+        # The volunteer's standing is read again under lock: a link sent before a suspension
+        # (or a coordinator recording a yes by phone) must not create a mission.
+        stage = (
+            Volunteer.objects.select_for_update()
+            .filter(pk=locked.volunteer_id)
+            .values_list("stage", flat=True)
+            .first()
+        )
+        if stage != VettingStage.ACTIVE:
+            _close(
+                locked,
+                SolicitationStatus.WITHDRAWN,
+                now,
+                user,
+                "wagtail_bippop.solicitation_refused_not_active",
+            )
+            return Response(Outcome.NOT_ACTIVE, locked)
         if help_request.status not in SOLICITABLE_STATUSES + (RequestStatus.MATCHED,):
             _close(
                 locked,
@@ -376,6 +398,8 @@ def _close(solicitation, status, when, user, action):
 
 
 def _after_commit(kind, solicitation, *, coordinator=False):
+    """Write the message in the answer's transaction (outbox); it leaves after the commit."""
+
     def send():
         fresh = Solicitation.objects.select_related(
             "request__territory__site", "request__beneficiary__area", "volunteer", "sent_by"
@@ -395,7 +419,8 @@ def _after_commit(kind, solicitation, *, coordinator=False):
             territory=fresh.request.territory,
         )
 
-    transaction.on_commit(send)
+    with transaction.atomic():
+        send()
 
 
 def _mission_url(solicitation):

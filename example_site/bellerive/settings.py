@@ -163,14 +163,16 @@ AXES_LOCKOUT_TEMPLATE = "wagtail_bippop/admin_locked_out.html"
 # --- end of admin sign-in lockout ---
 # Django 6 ships django-tasks as django.tasks: task classes then come from there.
 TASKS_PACKAGE = "django.tasks" if django.VERSION >= (6, 0) else "django_tasks"
-# Messages are delivered by background tasks. The demo runs them at once; in production
-# set BIPPOP_TASKS=db and run `manage.py db_worker` (django-tasks-db) beside the site.
+# Messages are delivered by background tasks in a worker (`manage.py db_worker`, from
+# django-tasks-db, started beside the site by `dev.py demo`): a web request never waits for
+# a mail server or an SMS provider. BIPPOP_TASKS=immediate sends within the request instead
+# (after its transaction has committed), for a quick try without a worker only.
 TASKS = {
     "default": {
         "BACKEND": (
-            "django_tasks_db.DatabaseBackend"
-            if os.environ.get("BIPPOP_TASKS") == "db"
-            else f"{TASKS_PACKAGE}.backends.immediate.ImmediateBackend"
+            f"{TASKS_PACKAGE}.backends.immediate.ImmediateBackend"
+            if os.environ.get("BIPPOP_TASKS") == "immediate"
+            else "django_tasks_db.DatabaseBackend"
         )
     }
 }

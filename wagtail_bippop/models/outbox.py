@@ -29,6 +29,8 @@ class Channel(models.TextChoices):
 
 class OutboxStatus(models.TextChoices):
     PENDING = "pending", _("Waiting to be sent")
+    SENDING = "sending", _("Being sent")
+    UNCERTAIN = "uncertain", _("Uncertain: check before sending again")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
     TO_HANDLE = "to_handle", _("To print or to call")
@@ -76,6 +78,9 @@ class OutboxMessage(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
+    # Set while the provider is being talked to; a message left "sending" longer than
+    # BIPPOP_MESSAGE_SENDING_TIMEOUT_SECONDS becomes "uncertain".
+    sending_since = models.DateTimeField(_("sending since"), null=True, blank=True)
     # Set for messages that must never go twice (reminders): one row per key.
     dedupe_key = models.CharField(max_length=120, null=True, blank=True, unique=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)

@@ -97,6 +97,8 @@ class RegisterEntry(models.Model):
         verbose_name=_("acknowledged by"),
     )
     withdrawn_at = models.DateTimeField(_("removed from the register at"), null=True, blank=True)
+    # Personal fields blanked BIPPOP_REGISTER_WITHDRAWN_ERASE_DAYS after the removal.
+    erased_at = models.DateTimeField(_("erased at"), null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

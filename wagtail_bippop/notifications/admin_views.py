@@ -21,11 +21,16 @@ from ..models.outbox import Channel, OutboxMessage, OutboxStatus
 from ..models.site_settings import SolidaritySettings
 from ..read_audit import record_list
 from ..roles import is_read_only, territories_for_user
-from .delivery import mark_handled, resend
+from .delivery import mark_delivered, mark_handled, resend
 from .messages import mission_confirmed_values
 from .rendering import render_kind
 
-ATTENTION = [OutboxStatus.PENDING, OutboxStatus.FAILED, OutboxStatus.TO_HANDLE]
+ATTENTION = [
+    OutboxStatus.PENDING,
+    OutboxStatus.FAILED,
+    OutboxStatus.TO_HANDLE,
+    OutboxStatus.UNCERTAIN,
+]
 
 
 def staff_territories(request):
@@ -67,10 +72,22 @@ def outbox_resend(request, pk):
     message = get_object_or_404(visible_messages(request), pk=pk)
     if message.channel in (Channel.LETTER, Channel.CALL):
         raise Http404
-    if resend(message, user=request.user) == OutboxStatus.SENT:
+    status = resend(message, user=request.user)
+    if status == OutboxStatus.SENT:
         messages.success(request, _("The message was sent."))
+    elif status == OutboxStatus.PENDING and not message.last_error:
+        messages.success(request, _("The message will be sent again in a moment."))
     else:
         messages.warning(request, _("Sending failed again; it will be retried later."))
+    return redirect("bippop_outbox")
+
+
+@require_POST
+def outbox_delivered(request, pk):
+    """An uncertain message (sending was interrupted) that did reach the person."""
+    message = get_object_or_404(visible_messages(request), pk=pk, status=OutboxStatus.UNCERTAIN)
+    mark_delivered(message, user=request.user)
+    messages.success(request, _("Marked as delivered."))
     return redirect("bippop_outbox")
 
 

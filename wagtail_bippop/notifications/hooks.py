@@ -18,6 +18,9 @@ from .kinds import KINDS
 LOG_ACTIONS = {
     "message_resend": _("Message sent again"),
     "message_handled": _("Letter printed or call made"),
+    "message_uncertain": _("Message left uncertain: sending was interrupted"),
+    "message_marked_delivered": _("Message marked as delivered"),
+    "solicitation_refused_not_active": _("Acceptance refused: the volunteer is not active"),
     "volunteer_signed_in": _("Volunteer signed in"),
     "solicitation_answered": _("Volunteer answered a solicitation"),
     "availability_changed": _("Availability changed"),
@@ -54,6 +57,11 @@ def register_message_urls():
             "bippop/messages/<int:pk>/done/",
             admin_views.outbox_handled,
             name="bippop_outbox_handled",
+        ),
+        path(
+            "bippop/messages/<int:pk>/delivered/",
+            admin_views.outbox_delivered,
+            name="bippop_outbox_delivered",
         ),
         path("bippop/letters/<int:beneficiary_pk>/", admin_views.letter, name="bippop_letter"),
         path("bippop/worries/", admin_views.worries, name="bippop_worries"),

@@ -1,7 +1,8 @@
 """Background tasks (django-tasks): delivery of one message, and the periodic sweep.
 
-The immediate backend runs them at once (demo); with django-tasks-db they run in the
-``db_worker`` process and a retry is enqueued for the time the backoff says.
+With django-tasks-db they run in the ``db_worker`` process (the example site's default) and
+a retry is enqueued for the time the backoff says; the immediate backend runs them within
+the request, once its transaction has committed.
 """
 
 try:

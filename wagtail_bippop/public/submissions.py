@@ -64,9 +64,11 @@ def apply_model_errors(form, error):
 
 
 def _send_safely(kind, **kwargs):
-    # The record is stored: a failing message must not turn the confirmation into a 500.
+    # Written in the record's transaction (an outbox: both commit together, delivered after
+    # the commit). A message that cannot be written must not lose the record: savepoint.
     try:
-        notifications.send(kind, **kwargs)
+        with transaction.atomic():
+            notifications.send(kind, **kwargs)
     except Exception:
         logger.exception("Could not send the %s notification", kind)
 
@@ -117,7 +119,36 @@ def _record(form, territory, solidarity_settings, key):
                 # Asked only: a coordinator confirms, which is when a place is taken.
                 OfferParticipation.objects.create(offer=data["offer"], request=result.request)
             log(result.request, REQUEST_RECEIVED)
+            _notify_request(form, result.request, territory, solidarity_settings)
     return result
+
+
+def _notify_request(form, request, territory, solidarity_settings):
+    context = {
+        "request": request,
+        "reference": request.reference,
+        "services": list(form.cleaned_data["services"]),
+        "area": form.cleaned_data["area"],
+        "offer": form.cleaned_data.get("offer"),
+        "event": form.cleaned_data.get("event"),
+        "territory": territory,
+        "settings": solidarity_settings,
+        "admin_url": admin_url(reverse("bippop_requests:inspect", args=[request.pk])),
+    }
+    _send_safely(
+        "request_received",
+        to=coordinator_addresses(territory, solidarity_settings),
+        context=context,
+        territory=territory,
+    )
+    if form.cleaned_data["email"]:
+        _send_safely(
+            "request_acknowledgement",
+            to=[form.cleaned_data["email"]],
+            context=context,
+            reply_to=solidarity_settings.coordinator_email or None,
+            territory=territory,
+        )
 
 
 def submit_help_request(form, *, territory, solidarity_settings):
@@ -135,32 +166,6 @@ def submit_help_request(form, *, territory, solidarity_settings):
             raise
         result = IntakeResult(existing, existing.beneficiary, False, replayed=True)
     request = result.request
-    if not result.replayed:
-        context = {
-            "request": request,
-            "reference": request.reference,
-            "services": list(form.cleaned_data["services"]),
-            "area": form.cleaned_data["area"],
-            "offer": form.cleaned_data.get("offer"),
-            "event": form.cleaned_data.get("event"),
-            "territory": territory,
-            "settings": solidarity_settings,
-            "admin_url": admin_url(reverse("bippop_requests:inspect", args=[request.pk])),
-        }
-        _send_safely(
-            "request_received",
-            to=coordinator_addresses(territory, solidarity_settings),
-            context=context,
-            territory=territory,
-        )
-        if form.cleaned_data["email"]:
-            _send_safely(
-                "request_acknowledgement",
-                to=[form.cleaned_data["email"]],
-                context=context,
-                reply_to=solidarity_settings.coordinator_email or None,
-                territory=territory,
-            )
     return {"reference": request.reference, "email": bool(form.cleaned_data["email"])}
 
 
@@ -214,6 +219,27 @@ def _create_volunteer(form, territory, solidarity_settings, key):
     )
     VolunteerSignupReceipt.objects.create(submission_key=key, volunteer=volunteer)
     log(volunteer, VOLUNTEER_SIGNED_UP)
+    # Written in the same transaction as the volunteer (outbox), delivered after the commit.
+    context = {
+        "volunteer": volunteer,
+        "services": list(data["services"]),
+        "area": data["area"],
+        "territory": territory,
+        "settings": solidarity_settings,
+    }
+    _send_safely(
+        "volunteer_signup",
+        to=coordinator_addresses(territory, solidarity_settings),
+        context=context,
+        territory=territory,
+    )
+    _send_safely(
+        "volunteer_welcome",
+        to=[volunteer.email],
+        context=context,
+        reply_to=solidarity_settings.coordinator_email or None,
+        territory=territory,
+    )
     return volunteer, False
 
 
@@ -221,34 +247,12 @@ def submit_volunteer_signup(form, *, territory, solidarity_settings):
     """Store a volunteer "to vet"; returns the confirmation data, or None with form errors."""
     key = form.get_submission_key()
     try:
-        volunteer, replayed = _create_volunteer(form, territory, solidarity_settings, key)
+        _create_volunteer(form, territory, solidarity_settings, key)
     except ValidationError as error:
         apply_model_errors(form, error)
         return None
     except IntegrityError:
-        receipt = VolunteerSignupReceipt.objects.filter(submission_key=key).first()
-        if receipt is None:
+        # Two copies of the same POST at once: the other one stored the volunteer.
+        if not VolunteerSignupReceipt.objects.filter(submission_key=key).exists():
             raise
-        volunteer, replayed = receipt.volunteer, True
-    if not replayed:
-        context = {
-            "volunteer": volunteer,
-            "services": list(form.cleaned_data["services"]),
-            "area": form.cleaned_data["area"],
-            "territory": territory,
-            "settings": solidarity_settings,
-        }
-        _send_safely(
-            "volunteer_signup",
-            to=coordinator_addresses(territory, solidarity_settings),
-            context=context,
-            territory=territory,
-        )
-        _send_safely(
-            "volunteer_welcome",
-            to=[volunteer.email],
-            context=context,
-            reply_to=solidarity_settings.coordinator_email or None,
-            territory=territory,
-        )
     return {"reference": "", "email": True}

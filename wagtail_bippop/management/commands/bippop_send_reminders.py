@@ -1,6 +1,8 @@
-"""Cron entry point: tomorrow's visit reminders, then the messages due for a retry.
+"""Cron entry point: tomorrow's visit reminders, then the outbox sweep.
 
-Run it every hour or so: reminders are never sent twice, retries only when due.
+Run it every hour or so: reminders are never sent twice, retries only when due. The sweep
+also sends outbox messages never handed to the worker (a crash just after the commit) and
+puts messages stuck "sending" (a worker killed mid-send) before a coordinator.
 """
 
 from django.core.management.base import BaseCommand
