@@ -155,3 +155,38 @@ def test_admin_lockout_reads_the_same_client_address(client, staff_member):
     )
     assert other.status_code == 302
     assert response.status_code in (403, 429)
+
+
+# --- volunteer sessions and the sign-in token (issue 14 #15) -----------------------------
+
+
+def _token(volunteer):
+    from wagtail_bippop.volunteer_space.links import signin_token
+    from wagtail_bippop.volunteer_space.services import user_for
+
+    return signin_token(user_for(volunteer))
+
+
+def test_volunteer_session_after_a_link_lasts_hours_not_weeks(client, space_page, volunteer):
+    client.post(route(space_page, "signin_open"), {"token": _token(volunteer)})
+    assert "_auth_user_id" in client.session
+    assert client.session.get_expiry_age() == 12 * 3600
+
+
+@override_settings(BIPPOP_VOLUNTEER_SESSION_HOURS=2)
+def test_volunteer_session_lifetime_is_a_setting(client, space_page, volunteer):
+    client.post(route(space_page, "signin_open"), {"token": _token(volunteer)})
+    assert client.session.get_expiry_age() == 2 * 3600
+
+
+def test_link_page_keeps_the_token_out_of_referrers_caches_and_the_post_url(
+    client, space_page, volunteer
+):
+    token = _token(volunteer)
+    response = client.get(route(space_page, "signin_open"), {"t": token})
+    html = response.content.decode()
+    assert response["Referrer-Policy"] == "no-referrer"
+    assert "no-store" in response["Cache-Control"]
+    # The button posts the token in the body, to the address without it.
+    assert f'action="{route(space_page, "signin_open")}"' in html
+    assert f'value="{token}"' in html

@@ -11,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
+from ..conf import bippop_settings
 from ..models import DayPeriod, VisitStatus, Volunteer, Weekday
 from ..models.outbox import VolunteerPreferences
 from ..models.site_settings import SolidaritySettings
@@ -143,12 +144,22 @@ def signin_open(page, request):
         if volunteer is None:
             return private(render(page, request, "link_invalid", status=400))
         login(request, user)
+        # A volunteer's session lasts hours, not Django's default two weeks.
+        request.session.set_expiry(bippop_settings.VOLUNTEER_SESSION_HOURS * 3600)
         log(volunteer, "wagtail_bippop.volunteer_signed_in", user=user)
         back = request.session.pop(RETURN_AFTER_SIGNIN, "")  # e.g. an event's "I can accompany"
         safe = url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()})
         return HttpResponseRedirect(back if back and safe else url(page, "home"))
+    # The token arrives in the link's query string (it is in the web server's access log
+    # for this GET: it is single use and expires within minutes). The page never sends it
+    # on: the button posts it in the body to the address without it, no Referer is sent,
+    # and nothing is cached.
     form = OpenLinkForm(initial={"token": request.GET.get("t", "")})
-    return private(render(page, request, "signin_open", form=form))
+    response = private(
+        render(page, request, "signin_open", form=form, post_url=url(page, "signin_open"))
+    )
+    response["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 @post_only
