@@ -58,8 +58,13 @@ def virtualenv():
     return python
 
 
+# The example site refuses to start without a secret key: the demo, and only the demo, runs
+# with this public one (and with debug pages on) unless the environment gives its own.
+DEMO_ENV = {"DJANGO_SECRET_KEY": "demo-only-not-secret-bellerive", "DJANGO_DEBUG": "1"}
+
+
 def demo(python, args):
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**DEMO_ENV, **os.environ, "PYTHONPATH": str(ROOT)}
     manage = [python, SITE / "manage.py"]
     say("Preparing the database (SQLite, example_site/db.sqlite3)")
     run(*manage, "migrate", "--no-input", cwd=SITE, env=env)

@@ -5,8 +5,11 @@
 
 import os
 
-from bellerive.settings import *  # noqa: F401,F403
-from bellerive.settings import TASKS_PACKAGE
+# The example settings refuse to load without a key: the tests give theirs first.
+os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only")
+
+from bellerive.settings import *  # noqa: E402,F401,F403
+from bellerive.settings import TASKS_PACKAGE  # noqa: E402
 
 DEBUG = False
 SECRET_KEY = "tests-only"

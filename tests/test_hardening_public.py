@@ -131,3 +131,36 @@ def test_campaign_actions_answer_get_with_405(client, coordinator, name):
     response = client.get(reverse(f"wagtail_bippop_steering:{name}", args=[1]))
     assert response.status_code == 405
     assert response["Allow"] == "POST, OPTIONS"
+
+
+# --- the example settings refuse to start without a secret key (issue 14 #15) -----------
+
+
+def _load_example_settings(**env):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    clean.update(PYTHONPATH=f"{root}:{root / 'example_site'}", **env)
+    code = "import bellerive.settings as s; print('DEBUG', s.DEBUG, 'KEY', s.SECRET_KEY)"
+    return subprocess.run(
+        [sys.executable, "-c", code], env=clean, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_example_settings_refuse_to_start_without_a_secret_key():
+    result = _load_example_settings()
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+    assert "demo-only" not in result.stdout
+
+
+def test_example_settings_debug_is_off_unless_asked():
+    result = _load_example_settings(DJANGO_SECRET_KEY="x" * 50)
+    assert result.returncode == 0, result.stderr
+    assert "DEBUG False" in result.stdout
+    asked = _load_example_settings(DJANGO_SECRET_KEY="x" * 50, DJANGO_DEBUG="1")
+    assert "DEBUG True" in asked.stdout

@@ -5,14 +5,36 @@ SQLite by default; set DATABASE_URL for PostgreSQL and REDIS_URL for a Redis cac
 
 import datetime
 import os
+import secrets
+import sys
 from pathlib import Path
 
 import django
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "demo-only-not-secret-bellerive")
-DEBUG = os.environ.get("DJANGO_DEBUG", "1") == "1"
+# No built-in key: a public one would let anyone forge sessions and sign-in links. The demo
+# (`python3 dev.py demo`) and the tests pass their own; the site refuses to start without one.
+# Commands that only read or write the schema sign nothing that lasts: they run with a
+# throw-away random key.
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+OFFLINE_COMMANDS = {"makemigrations", "migrate", "showmigrations", "check", "compilemessages"}
+if (
+    not SECRET_KEY
+    and Path(sys.argv[0]).name == "manage.py"
+    and sys.argv[1:2]
+    and (sys.argv[1] in OFFLINE_COMMANDS)
+):
+    SECRET_KEY = secrets.token_urlsafe(50)
+if not SECRET_KEY:
+    raise ImproperlyConfigured(
+        "Set the DJANGO_SECRET_KEY environment variable (a long random string, e.g. from "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`); "
+        "`python3 dev.py demo` sets a demo one."
+    )
+# Debug pages show settings and code: only when asked for (the demo asks).
+DEBUG = os.environ.get("DJANGO_DEBUG", "0") == "1"
 ALLOWED_HOSTS = os.environ.get("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,testserver").split(",")
 
 INSTALLED_APPS = [
