@@ -17,6 +17,7 @@ from wagtail.admin.viewsets.model import ModelViewSet, ViewSetGroup
 from wagtail.admin.widgets.button import HeaderButton
 
 from .. import scheduling
+from ..exports import SafeExportViewSetMixin
 from ..models import (
     OPEN_STATUSES,
     Area,
@@ -83,8 +84,9 @@ def service_names(instance):
     return ", ".join(service.name for service in instance.services.all())
 
 
-class ScopedModelViewSet(ReadAuditedViewSetMixin, ModelViewSet):
-    """A model viewset whose every view is limited to the user's territories.
+class ScopedModelViewSet(SafeExportViewSetMixin, ReadAuditedViewSetMixin, ModelViewSet):
+    """A model viewset whose every view is limited to the user's territories; its exports
+    never carry a formula typed by someone.
 
     Reads of people's data (lists, exports, inspect and edit screens) are audited."""
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..conf import bippop_settings
+from ..exports import neutralise
 from . import outings
 
 PEOPLE = "people"
@@ -153,11 +154,11 @@ def sheet_title(title, used=()):
 def csv_value(value):
     """A value written so a spreadsheet program of the user's language reads it as a number:
     counts as integers, other numbers with the language's decimal separator (a comma in
-    French), never a thousands separator."""
+    French), never a thousands separator; a text that would be read as a formula, as text."""
     if value is None:
         return ""
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
-        return value
+        return neutralise(value)
     if isinstance(value, int):
         return str(value)
     text = format(Decimal(str(value)).normalize(), "f")
@@ -184,7 +185,7 @@ def export_response(table, file_format, threshold=None, *, filename_prefix="dash
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet(title=sheet_title(table.title))
         for row in table.export_rows(threshold):
-            sheet.append(row)
+            sheet.append([neutralise(value) for value in row])
         buffer = io.BytesIO()
         workbook.save(buffer)
         response = HttpResponse(

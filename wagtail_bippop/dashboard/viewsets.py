@@ -19,6 +19,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import log
 
 from ..coordinator.filters import ScopedFilterSet
+from ..exports import SafeExportViewSetMixin
 from ..models import Beneficiary, LonelinessAssessment, RegisterEntry, Territory
 from ..read_audit import ReadAuditedViewSetMixin
 from ..roles import is_read_only, territories_for_user
@@ -195,7 +196,7 @@ _index, *_others = scoped_views("territory")
 REGISTER_VIEWS = (type("RegisterIndexView", (FrenchSpreadsheetMixin, _index), {}), *_others)
 
 
-class RegisterEntryViewSet(ReadAuditedViewSetMixin, ModelViewSet):
+class RegisterEntryViewSet(SafeExportViewSetMixin, ReadAuditedViewSetMixin, ModelViewSet):
     model = RegisterEntry
     icon = "list-ul"
     menu_label = _("Vulnerable persons register")
@@ -288,7 +289,7 @@ class LonelinessForm(WagtailAdminModelForm):
         return measure
 
 
-class LonelinessViewSet(ReadAuditedViewSetMixin, ModelViewSet):
+class LonelinessViewSet(SafeExportViewSetMixin, ReadAuditedViewSetMixin, ModelViewSet):
     """3-item UCLA scale at intake and every few months; never shown to the read-only role."""
 
     model = LonelinessAssessment
