@@ -26,6 +26,7 @@ from .models import (
     Mission,
     MissionStatus,
     OutboxMessage,
+    Solicitation,
     VettingStage,
     Visit,
     Volunteer,
@@ -110,7 +111,7 @@ def _scrub_log_entries(records, label):
             }
             if model in (Beneficiary, Volunteer):
                 entry.label = label
-            elif model is OutboxMessage:  # labelled "kind → recipient"
+            else:  # missions, visits, solicitations, messages: their labels name people
                 entry.label = f"#{entry.object_id}"
             entry.save(update_fields=["label", "data"])
 
@@ -127,12 +128,52 @@ def _related_records(person):
             *ContactLog.objects.filter(beneficiary=person),
             *ConsentRecord.objects.filter(beneficiary=person),
             *OutboxMessage.objects.filter(beneficiary=person),
+            *Solicitation.objects.filter(request__in=requests),
+            *Worry.objects.filter(beneficiary=person),
         ]
+    missions = list(Mission.objects.filter(volunteer=person))
     return [
         person,
+        *missions,
+        *Visit.objects.filter(mission__in=missions),
+        *Solicitation.objects.filter(volunteer=person),
+        *Worry.objects.filter(raised_by=person),
         *ConsentRecord.objects.filter(volunteer=person),
         *OutboxMessage.objects.filter(volunteer=person),
     ]
+
+
+def _identifying_strings(person, *free_texts):
+    """What names or describes ``person`` in a text: name, contact details, free texts."""
+    from .phones import display_phone
+
+    strings = [
+        person.full_name,
+        f"{person.last_name} {person.first_name}",
+        person.phone,
+        display_phone(person.phone) if person.phone else "",
+        person.email,
+        person.address,
+        *free_texts,
+    ]
+    # Too short a string would match unrelated texts; names alone are checked in full.
+    return [text for text in dict.fromkeys(t.strip() for t in strings if t) if len(text) >= 5]
+
+
+def _scrub_outbox(territory_id, strings):
+    """Messages not addressed to the person that still quote them (alerts to coordinators
+    naming them, quoting a worry): their text goes, the row stays for the figures."""
+    if not strings:
+        return
+    match = Q()
+    for text in strings:
+        match |= Q(subject__icontains=text) | Q(body__icontains=text)
+    scope = Q(territory_id=territory_id) | Q(territory__isnull=True)
+    OutboxMessage.objects.filter(scope).filter(match).update(subject="", body="", last_error="")
+    recipients = Q()
+    for text in strings:
+        recipients |= Q(recipient__iexact=text)
+    OutboxMessage.objects.filter(scope).filter(recipients).update(recipient="")
 
 
 def _blank_identity(person, label):
@@ -150,6 +191,21 @@ def anonymise_beneficiary(person, *, user=None, now=None):
     """Remove everything that identifies ``person``; keep what the figures need."""
     now = now or timezone.now()
     label = f"#{person.pk}"
+    requests = HelpRequest.objects.filter(beneficiary=person)
+    free_texts = [
+        person.restricted_notes,
+        *requests.values_list("description", flat=True),
+        *requests.values_list("requester_name", flat=True),
+        *requests.values_list("requester_phone", flat=True),
+        *requests.values_list("requester_email", flat=True),
+        *Visit.objects.filter(mission__request__beneficiary=person).values_list(
+            "report", flat=True
+        ),
+        *Worry.objects.filter(beneficiary=person).values_list("text", flat=True),
+        *Worry.objects.filter(beneficiary=person).values_list("handled_note", flat=True),
+        *ContactLog.objects.filter(beneficiary=person).values_list("summary", flat=True),
+    ]
+    _scrub_outbox(person.territory_id, _identifying_strings(person, *free_texts))
     _blank_identity(person, label)
     person.birth_year = None
     person.restricted_notes = ""
@@ -179,6 +235,7 @@ def anonymise_beneficiary(person, *, user=None, now=None):
 @transaction.atomic
 def anonymise_volunteer(volunteer, *, user=None):
     label = f"#{volunteer.pk}"
+    _scrub_outbox(volunteer.territory_id, _identifying_strings(volunteer, volunteer.left_reason))
     _blank_identity(volunteer, label)
     volunteer.directory_opt_in = False
     volunteer.left_reason = "—"  # required for a volunteer who left; says nothing
