@@ -164,3 +164,52 @@ def test_example_settings_debug_is_off_unless_asked():
     assert "DEBUG False" in result.stdout
     asked = _load_example_settings(DJANGO_SECRET_KEY="x" * 50, DJANGO_DEBUG="1")
     assert "DEBUG True" in asked.stdout
+
+
+# --- names with invisible or direction-changing characters (issue 14 #15) ---------------
+
+RLO, ZWSP, ZWJ, LRI, PDI = "\u202e", "\u200b", "\u200d", "\u2066", "\u2069"
+
+
+def test_help_form_strips_direction_overrides_and_zero_width_characters(client, section, territory):
+    from tests.test_public_forms import help_data
+    from wagtail_bippop.models import HelpRequest
+
+    data = help_data(
+        territory,
+        first_name=f"{RLO}Jea{ZWSP}nne{ZWJ}",
+        last_name=f"{LRI}Martin{PDI}",
+        description=f"Une visite{RLO} le mardi.\nMerci.",
+    )
+    response = client.post(section.help_request.url, data)
+    assert response.status_code == 302
+    request = HelpRequest.objects.get()
+    assert request.beneficiary.first_name == "Jeanne"
+    assert request.beneficiary.last_name == "Martin"
+    assert request.description == "Une visite le mardi.\nMerci."  # line breaks kept
+
+
+def test_a_name_of_invisible_characters_only_is_missing(client, section, territory):
+    from tests.test_public_forms import help_data
+
+    response = client.post(
+        section.help_request.url, help_data(territory, first_name=f"{ZWSP}{RLO}")
+    )
+    assert response.status_code == 200
+    assert "first_name" in response.context["form"].errors
+
+
+def test_register_form_strips_them_too(client, register_page):  # noqa: F811
+    client.post(register_page.url, form_data(last_name=f"{RLO}nitraM", first_name=f"Od{ZWSP}ette"))
+    entry = RegisterEntry.objects.get()
+    assert (entry.first_name, entry.last_name) == ("Odette", "nitraM")
+
+
+def test_partner_join_form_strips_them_too(client, section):
+    from wagtail_bippop.partners.forms import PartnerJoinForm
+
+    form = PartnerJoinForm(
+        {"name": f"Club{RLO} des aînés", "homepage": ""}, territory=section.index.territory
+    )
+    form.is_valid()
+    assert form.data["name"] == "Club des aînés"

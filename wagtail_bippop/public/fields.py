@@ -5,6 +5,7 @@ in French, next to its field.
 """
 
 import datetime
+import unicodedata
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -12,6 +13,43 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y"]
+KEPT_CONTROLS = {"\n", "\r", "\t"}
+
+
+def plain_text(value):
+    """``value`` without invisible characters, in composed (NFC) form.
+
+    Removes the format characters (Unicode category Cf: right-to-left and other direction
+    overrides and isolates, zero-width spaces and joiners, soft hyphens...) and the control
+    characters other than line breaks and tabs. A name such as "\u202eenaJ" would otherwise
+    show as "Jane" in one place and be stored, searched and exported as something else.
+    """
+    text = unicodedata.normalize("NFC", value)
+    return "".join(
+        char
+        for char in text
+        if char in KEPT_CONTROLS or unicodedata.category(char) not in ("Cf", "Cc")
+    )
+
+
+def clean_text_data(form):
+    """Apply ``plain_text`` to what was typed in every text field of a bound ``form``.
+
+    Done on the submitted data, before the fields' own checks: a name made of invisible
+    characters only is then a missing name.
+    """
+    data = None
+    for name, field in form.fields.items():
+        if not isinstance(field, forms.CharField) or name not in form.data:
+            continue
+        if data is None:
+            data = form.data = form.data.copy()
+        if hasattr(data, "getlist"):
+            data.setlist(name, [plain_text(str(value)) for value in data.getlist(name)])
+        else:
+            data[name] = plain_text(str(data[name]))
+
+
 MAX_DAYS_AHEAD = 366
 
 
@@ -54,3 +92,8 @@ def check_in_the_coming_year(value):
 class SpaceForm(forms.Form):
     use_required_attribute = False
     required_css_class = "bippop-field--required"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.is_bound:
+            clean_text_data(self)

@@ -26,6 +26,7 @@ from ..models import (
     Weekday,
 )
 from ..phones import normalise_phone
+from .fields import clean_text_data
 
 NAME_MAX = 100
 HONEYPOT_FIELD = "homepage"
@@ -141,6 +142,7 @@ class PublicForm(forms.Form):
             self.data["submission_key"] = str(uuid.uuid4())
         if self.is_bound:
             self._bound_ids()
+            clean_text_data(self)
         for name in self.territory_fields:
             self.fields[name].queryset = self.fields[name].queryset.filter(territory=territory)
 
