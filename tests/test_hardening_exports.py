@@ -179,3 +179,34 @@ def test_dashboard_table_exports_are_free_of_formulas_and_keep_negative_numbers(
     assert -3 in values and -1.5 in values
     cells = assert_csv_safe(export_response(table, "csv").content)
     assert "-3" in cells and "-1,5" in cells
+
+
+def test_withdrawn_register_entries_leave_every_export_at_once(client, superuser, territory):
+    from tests.test_register_campaigns import entry
+
+    staying = entry(territory, "Reste")
+    leaving = entry(territory, "Retire")
+    campaign = campaigns.start_campaign(
+        territory=territory, kind="heatwave", title="Canicule", callers=[], user=None
+    )
+    leaving.withdrawn_at = timezone.now()
+    leaving.save()
+    client.force_login(superuser)
+    register_url = reverse("bippop_register:index")
+    campaign_url = reverse("wagtail_bippop_steering:campaign_export", args=[campaign.pk])
+    downloads = [
+        b"".join(client.get(register_url, {"export": "csv"}).streaming_content).decode("utf-8-sig"),
+        " ".join(
+            str(v)
+            for v in assert_xlsx_safe(
+                b"".join(client.get(register_url, {"export": "xlsx"}).streaming_content)
+            )
+        ),
+        client.get(campaign_url).content.decode("utf-8-sig"),
+        " ".join(
+            str(v) for v in assert_xlsx_safe(client.get(campaign_url, {"format": "xlsx"}).content)
+        ),
+    ]
+    for text in downloads:
+        assert staying.last_name in text
+        assert leaving.last_name not in text

@@ -202,8 +202,11 @@ class CampaignCloseView(View):
 
 def prefecture_table(campaign):
     """Every registered person called, the result and the attempts: for the prefecture."""
-    calls = campaign.calls.select_related("entry", "caller").order_by(
-        "entry__last_name", "entry__first_name"
+    # A person who left the register leaves the export at once.
+    calls = (
+        campaign.calls.filter(entry__withdrawn_at__isnull=True)
+        .select_related("entry", "caller")
+        .order_by("entry__last_name", "entry__first_name")
     )
     rows = []
     for call in calls:

@@ -193,7 +193,22 @@ class AcknowledgementColumn(Column):
 
 
 _index, *_others = scoped_views("territory")
-REGISTER_VIEWS = (type("RegisterIndexView", (FrenchSpreadsheetMixin, _index), {}), *_others)
+
+
+class WithdrawnLeaveExportsMixin:
+    """A withdrawn entry stays in the list (marked) but leaves every export at once."""
+
+    def get_base_queryset(self):
+        queryset = super().get_base_queryset()
+        if self.is_export:
+            queryset = queryset.filter(withdrawn_at__isnull=True)
+        return queryset
+
+
+REGISTER_VIEWS = (
+    type("RegisterIndexView", (WithdrawnLeaveExportsMixin, FrenchSpreadsheetMixin, _index), {}),
+    *_others,
+)
 
 
 class RegisterEntryViewSet(SafeExportViewSetMixin, ReadAuditedViewSetMixin, ModelViewSet):
