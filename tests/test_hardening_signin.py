@@ -190,3 +190,28 @@ def test_link_page_keeps_the_token_out_of_referrers_caches_and_the_post_url(
     # The button posts the token in the body, to the address without it.
     assert f'action="{route(space_page, "signin_open")}"' in html
     assert f'value="{token}"' in html
+
+
+@override_settings(BIPPOP_SIGNIN_RATE_LIMIT=5, BIPPOP_TRUSTED_PROXY_COUNT=1)
+def test_partner_sign_in_behind_a_proxy_counts_clients_not_the_proxy(client, join_page):
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    for i in range(6):
+        client.post(
+            route(join_page, "signin"),
+            {"email": f"n{i}@example.org"},
+            HTTP_X_FORWARDED_FOR="192.0.2.1, 198.51.100.7",
+            **proxy,
+        )
+    blocked = client.post(
+        route(join_page, "signin"),
+        {"email": "x@example.org"},
+        HTTP_X_FORWARDED_FOR="198.51.100.7",
+        **proxy,
+    )
+    other = client.post(
+        route(join_page, "signin"),
+        {"email": "y@example.org"},
+        HTTP_X_FORWARDED_FOR="198.51.100.8",
+        **proxy,
+    )
+    assert (blocked.status_code, other.status_code) == (429, 200)
