@@ -185,7 +185,8 @@ def test_link_page_keeps_the_token_out_of_referrers_caches_and_the_post_url(
     token = _token(volunteer)
     response = client.get(route(space_page, "signin_open"), {"t": token})
     html = response.content.decode()
-    assert response["Referrer-Policy"] == "same-origin"  # never "no-referrer": Origin: null fails CSRF
+    # Never "no-referrer": the browser would post with Origin: null, which CSRF refuses.
+    assert response["Referrer-Policy"] == "same-origin"
     assert "no-store" in response["Cache-Control"]
     # The button posts the token in the body, to the address without it.
     assert f'action="{route(space_page, "signin_open")}"' in html
