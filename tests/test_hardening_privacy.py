@@ -143,3 +143,79 @@ def test_the_retention_command_anonymises_without_leaving_traces(rich_history, s
     Beneficiary.objects.filter(pk=person.pk).update(updated_at=old)
     call_command("bippop_retention", "--apply", stdout=io.StringIO())
     assert leaks(dump_everything(), identifying_strings()) == []
+
+
+# --- #13 withdrawn register entries are erased ---------------------------------------------
+
+REGISTERED = {
+    "first_name": "Odette",
+    "last_name": "Lagrenouillère",
+    "address": "7 chemin des Saules",
+    "phone": "+33344987654",
+    "emergency_contact": "Marcel Lagrenouillère",
+    "emergency_phone": "+33611998877",
+    "home_services": "Portage de repas Amapa",
+    "requester_name": "Yvette Pommeraie",
+    "requester_phone": "+33655443322",
+}
+
+
+def register_entry(territory, **fields):
+    from wagtail_bippop.models import RegisterEntry
+
+    return RegisterEntry.objects.create(
+        territory=territory,
+        category="aged_65",
+        requested_by="third_party",
+        requester_relation="voisine",
+        channel="phone",
+        birth_date=datetime.date(1938, 4, 2),
+        **{**REGISTERED, **fields},
+    )
+
+
+def test_withdrawn_register_entries_are_erased_after_the_delay(territory, coordinator, settings):
+    from wagtail_bippop.models import RegisterEntry
+
+    settings.BIPPOP_REGISTER_WITHDRAWN_ERASE_DAYS = 30
+    now = timezone.now()
+    kept = register_entry(territory, last_name="Toujoursla", withdrawn_at=None)
+    recent = register_entry(territory, withdrawn_at=now - datetime.timedelta(days=10))
+    due = register_entry(territory, withdrawn_at=now - datetime.timedelta(days=31))
+    log(due, "wagtail.edit", user=coordinator)
+
+    call_command("bippop_retention", stdout=io.StringIO())  # dry run: nothing changes
+    due.refresh_from_db()
+    assert due.erased_at is None and due.last_name == "Lagrenouillère"
+
+    out = io.StringIO()
+    call_command("bippop_retention", "--apply", stdout=out)
+    assert "register" in out.getvalue()
+    due.refresh_from_db()
+    assert due.erased_at is not None
+    assert due.birth_date is None
+    for field in REGISTERED:
+        assert getattr(due, field) != REGISTERED[field], field
+    recent.refresh_from_db()
+    assert recent.erased_at is None and recent.last_name == "Lagrenouillère"
+    kept.refresh_from_db()
+    assert kept.erased_at is None and kept.phone == REGISTERED["phone"]
+    # Nothing about the erased entry is left anywhere, log labels included.
+    dump = json.dumps(json.loads(dump_everything()), ensure_ascii=False)
+    assert RegisterEntry.objects.filter(last_name="Lagrenouillère").count() == 1  # recent
+    recent.delete()
+    kept.delete()
+    dump = json.dumps(json.loads(dump_everything()), ensure_ascii=False)
+    for value in REGISTERED.values():
+        assert value not in dump, value
+
+
+def test_register_retention_is_documented_and_configurable():
+    from pathlib import Path
+
+    from wagtail_bippop.conf import DEFAULTS
+
+    assert DEFAULTS["REGISTER_WITHDRAWN_ERASE_DAYS"] == 30
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    assert "L121-6-1" in readme
+    assert "BIPPOP_REGISTER_WITHDRAWN_ERASE_DAYS" in readme

@@ -19,6 +19,9 @@ DEFAULTS = {
     "SEED_DEFAULT_SERVICES": True,
     # Months of inactivity after which personal data is due for anonymisation (CNIL: 2 years).
     "RETENTION_MONTHS": 24,
+    # Days after a register entry's removal before its personal data are erased
+    # (CASF L121-6-1: kept while the person stays registered).
+    "REGISTER_WITHDRAWN_ERASE_DAYS": 30,
     # Value of one volunteer hour on the dashboard ("valorisation du bénévolat"), in euros.
     "VOLUNTEER_HOUR_VALUE": "12.02",
     # For the read-only role, dashboard cells counting fewer people than this show "< N".

@@ -3,6 +3,12 @@
 The CNIL's guidance for social support is to keep a person's data for two years after the
 last contact (``BIPPOP_RETENTION_MONTHS``), then to delete or anonymise it. Anonymising keeps
 the figures true (visits, hours, loneliness scores, areas) while nobody can be recognised.
+
+The vulnerable persons register (CASF art. L121-6-1 and R121-2 to R121-12) has its own rule:
+an entry is kept as long as the person stays registered; once it is removed (the person's
+request, or their death or move reported), its personal data are erased
+``BIPPOP_REGISTER_WITHDRAWN_ERASE_DAYS`` days later. The row stays, without identity, so
+that the register's figures stay true.
 """
 
 import datetime
@@ -19,6 +25,7 @@ from .models import (
     OPEN_STATUSES,
     Beneficiary,
     BeneficiaryStatus,
+    CampaignCall,
     ConsentRecord,
     ContactLog,
     HelpRequest,
@@ -26,6 +33,7 @@ from .models import (
     Mission,
     MissionStatus,
     OutboxMessage,
+    RegisterEntry,
     Solicitation,
     VettingStage,
     Visit,
@@ -34,9 +42,14 @@ from .models import (
 )
 
 ANONYMISED = "wagtail_bippop.anonymised"
+REGISTER_ERASED = "wagtail_bippop.register_entry_erased"
 SUBJECT_ACCESS_EXPORTED = "wagtail_bippop.subject_access_exported"
 ACTIONS = {
     ANONYMISED: (_("Anonymised"), _("Personal data anonymised")),
+    REGISTER_ERASED: (
+        _("Erased"),
+        _("Register entry erased after its removal (personal data deleted)"),
+    ),
     SUBJECT_ACCESS_EXPORTED: (_("Data exported"), _("Personal data exported (right of access)")),
 }
 # What an anonymised person is called from then on, in every language.
@@ -253,6 +266,59 @@ def anonymise_volunteer(volunteer, *, user=None):
     ConsentRecord.objects.filter(volunteer=volunteer).update(given_by="")
     log(volunteer, ANONYMISED, user=user)
     return volunteer
+
+
+def register_entries_due(territory=None, now=None):
+    """Register entries removed more than ``BIPPOP_REGISTER_WITHDRAWN_ERASE_DAYS`` ago."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=bippop_settings.REGISTER_WITHDRAWN_ERASE_DAYS)
+    entries = RegisterEntry.objects.filter(withdrawn_at__lte=cutoff, erased_at__isnull=True)
+    if territory is not None:
+        entries = entries.filter(territory=territory)
+    return entries.order_by("withdrawn_at")
+
+
+@transaction.atomic
+def erase_register_entry(entry, *, user=None, now=None):
+    """Delete the personal data of a removed register entry; the row stays for the figures."""
+    now = now or timezone.now()
+    label = f"#{entry.pk}"
+    strings = [
+        f"{entry.first_name} {entry.last_name}",
+        f"{entry.last_name} {entry.first_name}",
+        entry.phone,
+        entry.address,
+        entry.emergency_contact,
+        entry.emergency_phone,
+        entry.home_services,
+        entry.requester_name,
+        entry.requester_phone,
+    ]
+    _scrub_outbox(
+        entry.territory_id,
+        [text for text in dict.fromkeys(t.strip() for t in strings if t) if len(text) >= 5],
+    )
+    calls = list(CampaignCall.objects.filter(entry=entry))
+    _scrub_log_entries([entry, *calls], label)
+    CampaignCall.objects.filter(entry=entry).update(note="")
+    RegisterEntry.objects.filter(pk=entry.pk).update(
+        first_name=ANONYMOUS_FIRST_NAME,
+        last_name=label,
+        birth_date=None,
+        address="",
+        phone="",
+        emergency_contact="",
+        emergency_phone="",
+        home_services="",
+        # A third party's request must name someone: the placeholder says nothing.
+        requester_name="" if entry.requested_by == "self" else ANONYMOUS_FIRST_NAME,
+        requester_relation="",
+        requester_phone="",
+        erased_at=now,
+    )
+    entry.refresh_from_db()
+    log(entry, REGISTER_ERASED, user=user)
+    return entry
 
 
 def _when(value):

@@ -1,18 +1,28 @@
 """Cron entry point: anonymise people whose data has outlived its retention period.
 
-Without --apply it only lists who is due, so a coordinator can check first.
+Without --apply it only lists who is due, so a coordinator can check first. The vulnerable
+persons register has its own rule (CASF L121-6-1): an entry is kept while the person stays
+registered, and erased BIPPOP_REGISTER_WITHDRAWN_ERASE_DAYS days after its removal.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 
 from ...models import Territory
-from ...privacy import anonymise_beneficiary, anonymise_volunteer, beneficiaries_due, volunteers_due
+from ...privacy import (
+    anonymise_beneficiary,
+    anonymise_volunteer,
+    beneficiaries_due,
+    erase_register_entry,
+    register_entries_due,
+    volunteers_due,
+)
 
 
 class Command(BaseCommand):
     help = (
         "List (or with --apply, anonymise) the beneficiaries without contact for the retention "
-        "period and the volunteers who left before it."
+        "period and the volunteers who left before it; erase the register entries removed "
+        "longer ago than BIPPOP_REGISTER_WITHDRAWN_ERASE_DAYS."
     )
 
     def add_arguments(self, parser):
@@ -41,3 +51,11 @@ class Command(BaseCommand):
             self.stdout.write(f"  volunteer #{volunteer.pk}, left {volunteer.updated_at:%Y-%m-%d}")
             if apply:
                 anonymise_volunteer(volunteer)
+        entries = list(register_entries_due(scope))
+        verb = "Erasing" if apply else "Due for erasure (dry run, add --apply)"
+        self.stdout.write(f"{verb}: {len(entries)} register entries removed from the register.")
+        for entry in entries:
+            removed = f"{entry.withdrawn_at:%Y-%m-%d}"
+            self.stdout.write(f"  register entry #{entry.pk}, removed {removed}")
+            if apply:
+                erase_register_entry(entry)
