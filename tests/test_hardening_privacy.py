@@ -4,6 +4,8 @@ export is complete and private."""
 import datetime
 import io
 import json
+import os
+import stat
 
 import pytest
 from django.core.management import call_command
@@ -219,3 +221,66 @@ def test_register_retention_is_documented_and_configurable():
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
     assert "L121-6-1" in readme
     assert "BIPPOP_REGISTER_WITHDRAWN_ERASE_DAYS" in readme
+
+
+# --- #15 the subject-access export is complete and private ---------------------------------
+
+
+def test_subject_access_export_is_complete_and_private(rich_history, coordinator, tmp_path):
+    from wagtail_bippop.models import (
+        LonelinessAssessment,
+        OfferParticipation,
+        WantedSlot,
+    )
+    from wagtail_bippop.privacy import subject_access
+
+    person, volunteer = rich_history
+    request = HelpRequest.objects.get(beneficiary=person)
+    request.requester_phone = "+33622334455"
+    request.save(update_fields=["requester_phone"])
+    WantedSlot.objects.create(request=request, weekday=3, period="afternoon")
+    LonelinessAssessment.objects.create(
+        beneficiary=person,
+        lacks_companionship=3,
+        feels_left_out=2,
+        feels_isolated=1,
+        score=6,
+        satisfaction=4,
+    )
+    from tests.offers_support import make_offer
+
+    OfferParticipation.objects.create(
+        offer=make_offer(person.territory, volunteer=volunteer), request=request
+    )
+    # Someone opened the person's file.
+    log(person, "wagtail_bippop.viewed", user=coordinator)
+
+    data = subject_access(person)
+    text = json.dumps(data, ensure_ascii=False)
+    (req,) = data["requests"]
+    assert (
+        req["wanted_times"]
+        and "afternoon" in json.dumps(req["wanted_times"]).lower()
+        or ("après-midi" in json.dumps(req["wanted_times"], ensure_ascii=False).lower())
+    )
+    assert req["requester_email"] == "henriette@example.org"
+    assert req["requester_phone"] == "+33622334455"
+    assert data["participations"] and data["participations"][0]["offer"]
+    (measure,) = data["loneliness"]
+    assert (
+        measure["lacks_companionship"],
+        measure["feels_left_out"],
+        measure["feels_isolated"],
+    ) == (3, 2, 1)
+    assert data["worries"] and "Mme très confuse, chute récente" in text
+    # Alerts to coordinators that quote the person are part of their data.
+    assert any("Gisèle Vandermeulen" in message["subject"] for message in data["messages_about"])
+    accesses = data["accesses"]
+    assert any(entry["user"] == coordinator.get_username() for entry in accesses)
+
+    output = tmp_path / "export.json"
+    call_command(
+        "bippop_subject_access", str(person.pk), "--output", str(output), stdout=io.StringIO()
+    )
+    assert stat.S_IMODE(os.stat(output).st_mode) == 0o600
+    assert "Gisèle" in output.read_text(encoding="utf-8")

@@ -327,6 +327,8 @@ def _when(value):
 
 def subject_access(person):
     """Everything the network holds about a beneficiary, as plain data (RGPD art. 15)."""
+    from .models import OfferParticipation, WantedSlot
+
     requests = HelpRequest.objects.filter(beneficiary=person).prefetch_related("services")
     missions = Mission.objects.filter(request__beneficiary=person).select_related(
         "request", "volunteer"
@@ -368,9 +370,27 @@ def subject_access(person):
                 "services": [str(service) for service in request.services.all()],
                 "status": request.get_status_display(),
                 "description": request.description,
+                "requester_kind": request.get_requester_kind_display(),
                 "requester_name": request.requester_name,
+                "requester_phone": request.requester_phone,
+                "requester_email": request.requester_email,
+                "requester_organisation": str(request.requester_organisation or ""),
+                "wanted_from": _when(request.wanted_from),
+                "wanted_times": [str(slot) for slot in WantedSlot.objects.filter(request=request)],
             }
             for request in requests
+        ],
+        "participations": [
+            {
+                "request": participation.request.reference,
+                "offer": str(participation.offer),
+                "status": participation.get_status_display(),
+                "asked_at": _when(participation.asked_at),
+                "decided_at": _when(participation.decided_at),
+            }
+            for participation in OfferParticipation.objects.filter(
+                request__beneficiary=person
+            ).select_related("offer", "request")
         ],
         "missions": [
             {
@@ -404,6 +424,10 @@ def subject_access(person):
         "loneliness": [
             {
                 "taken_on": _when(assessment.taken_on),
+                "moment": assessment.get_moment_display(),
+                "lacks_companionship": assessment.lacks_companionship,
+                "feels_left_out": assessment.feels_left_out,
+                "feels_isolated": assessment.feels_isolated,
                 "score": assessment.score,
                 "satisfaction": assessment.satisfaction,
             }
@@ -418,7 +442,61 @@ def subject_access(person):
             }
             for message in OutboxMessage.objects.filter(beneficiary=person)
         ],
+        # Messages to others (coordinators' alerts) that name or quote the person.
+        "messages_about": [
+            {
+                "created_at": _when(message.created_at),
+                "kind": message.kind,
+                "subject": message.subject,
+                "text": message.body,
+            }
+            for message in _messages_about(person)
+        ],
+        "worries": [
+            {
+                "raised_at": _when(worry.raised_at),
+                "raised_by": worry.raised_by.public_name if worry.raised_by else "",
+                "text": worry.text,
+                "handled_at": _when(worry.handled_at),
+                "handled_note": worry.handled_note,
+            }
+            for worry in Worry.objects.filter(beneficiary=person).select_related("raised_by")
+        ],
+        # Who did what with the file, and who read it (the audit trail about the person).
+        "accesses": _accesses(person),
     }
+
+
+def _messages_about(person):
+    strings = [text for text in (person.full_name, person.phone, person.email) if text]
+    if not strings:
+        return OutboxMessage.objects.none()
+    match = Q()
+    for text in strings:
+        match |= Q(subject__icontains=text) | Q(body__icontains=text)
+    return (
+        OutboxMessage.objects.filter(match)
+        .filter(Q(territory_id=person.territory_id) | Q(territory__isnull=True))
+        .exclude(beneficiary=person)
+        .order_by("created_at")
+    )
+
+
+def _accesses(person):
+    log_model = registry.get_log_model_for_model(Beneficiary)
+    if log_model is None:
+        return []
+    entries = log_model.objects.filter(
+        content_type=ContentType.objects.get_for_model(Beneficiary), object_id=str(person.pk)
+    ).select_related("user")
+    return [
+        {
+            "at": _when(entry.timestamp),
+            "action": str(registry.get_action_label(entry.action)),
+            "user": entry.user.get_username() if entry.user_id else "",
+        }
+        for entry in entries.order_by("timestamp")
+    ]
 
 
 def register_log_actions(actions):

@@ -1,6 +1,7 @@
 """Everything held about one beneficiary, as JSON: the answer to a subject-access request."""
 
 import json
+import os
 
 from django.core.management.base import BaseCommand, CommandError
 from wagtail.log_actions import log
@@ -23,7 +24,10 @@ class Command(BaseCommand):
         text = json.dumps(subject_access(person), ensure_ascii=False, indent=2)
         log(person, SUBJECT_ACCESS_EXPORTED)
         if output:
-            with open(output, "w", encoding="utf-8") as handle:
+            # Readable by its owner only, from the moment it exists.
+            descriptor = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            os.fchmod(descriptor, 0o600)  # an existing file keeps no wider rights
+            with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
                 handle.write(text + "\n")
             self.stdout.write(f"Written to {output}.")
         else:
