@@ -13,23 +13,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y"]
-KEPT_CONTROLS = {"\n", "\r", "\t"}
 
 
 def plain_text(value):
     """``value`` without invisible characters, in composed (NFC) form.
 
     Removes the format characters (Unicode category Cf: right-to-left and other direction
-    overrides and isolates, zero-width spaces and joiners, soft hyphens...) and the control
-    characters other than line breaks and tabs. A name such as "\u202eenaJ" would otherwise
-    show as "Jane" in one place and be stored, searched and exported as something else.
+    overrides and isolates, zero-width spaces and joiners, soft hyphens...). A name such as
+    "\u202eenaJ" would otherwise show as "Jane" in one place and be stored, searched and
+    exported as something else. Control characters are left to the fields' own checks (a
+    null character is refused there).
     """
     text = unicodedata.normalize("NFC", value)
-    return "".join(
-        char
-        for char in text
-        if char in KEPT_CONTROLS or unicodedata.category(char) not in ("Cf", "Cc")
-    )
+    return "".join(char for char in text if unicodedata.category(char) != "Cf")
 
 
 def clean_text_data(form):
