@@ -26,6 +26,9 @@ DEFAULTS = {
     "VOLUNTEER_HOUR_VALUE": "12.02",
     # For the read-only role, dashboard cells counting fewer people than this show "< N".
     "SMALL_CELL_THRESHOLD": 5,
+    # Shortest dashboard period (days) the read-only role may choose: a short one singles
+    # people out.
+    "READ_ONLY_MIN_PERIOD_DAYS": 28,
     # Months between two loneliness measures of the same person.
     "LONELINESS_EVERY_MONTHS": 6,
     # Calls to a registered person not reached before the campaign flags them for escalation.

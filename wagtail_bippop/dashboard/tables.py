@@ -90,17 +90,50 @@ class Table:
     # Index of the column drawn as bars, or None for a table without chart.
     chart_column: int | None = None
     caption: str = ""
+    # Each row is a group of people (a month, a service, an area…) whose first PEOPLE cell
+    # counts them: a small group is hidden whole, and when a single row is hidden, the next
+    # smallest is hidden with it, so that the totals cannot give the hidden one away.
+    grouped: bool = False
+
+    def hidden_rows(self, threshold):
+        if not threshold or not self.grouped:
+            return set()
+        sizes = [
+            next((c.value for c in row if c.kind == PEOPLE and isinstance(c.value, int)), None)
+            for row in self.rows
+        ]
+        hidden = {i for i, n in enumerate(sizes) if n is not None and 0 < n < threshold}
+        if len(hidden) == 1:
+            others = sorted((n, i) for i, n in enumerate(sizes) if i not in hidden and n)
+            if others:
+                hidden.add(others[0][1])
+        return hidden
+
+    def masked_row(self, index, row, threshold, hidden_rows):
+        """Whether each cell of ``row`` is hidden (a grouped row's label stays)."""
+        whole = index in hidden_rows
+        return [
+            cell.masked(threshold) or (whole and position > 0) for position, cell in enumerate(row)
+        ]
 
     def present(self, threshold=None):
         """Rows of display texts, plus the bar length (0–100) of each row when charted."""
         hidden = _("< %(n)s") % {"n": threshold} if threshold else ""
-        rows = []
-        for row in self.rows:
-            texts = [hidden if cell.masked(threshold) else cell.text() for cell in row]
+        hidden_rows = self.hidden_rows(threshold)
+        rows, masks = [], []
+        for index, row in enumerate(self.rows):
+            mask = self.masked_row(index, row, threshold, hidden_rows)
+            masks.append(mask)
+            texts = [
+                hidden if masked else cell.text() for cell, masked in zip(row, mask, strict=True)
+            ]
             rows.append({"cells": texts, "label": texts[0], "bar": None, "bar_text": None})
         if self.chart_column is not None:
             charted = [row[self.chart_column] for row in self.rows]
-            values = [None if c.masked(threshold) else c.number() for c in charted]
+            values = [
+                None if mask[self.chart_column] else c.number()
+                for c, mask in zip(charted, masks, strict=True)
+            ]
             top = max((v for v in values if v), default=0)
             for shown, value in zip(rows, values, strict=True):
                 shown["bar_text"] = shown["cells"][self.chart_column]
@@ -120,10 +153,12 @@ class Table:
     def export_rows(self, threshold=None):
         hidden = _("< %(n)s") % {"n": threshold} if threshold else ""
         yield [str(c) for c in self.columns]
-        for row in self.rows:
+        hidden_rows = self.hidden_rows(threshold)
+        for index, row in enumerate(self.rows):
             out = []
-            for cell in row:
-                if cell.masked(threshold):
+            mask = self.masked_row(index, row, threshold, hidden_rows)
+            for cell, masked in zip(row, mask, strict=True):
+                if masked:
                     out.append(hidden)
                 elif cell.kind in (TEXT, DURATION):
                     out.append(cell.text())
@@ -202,8 +237,8 @@ def _breakdown_rows(rows, key, empty_label):
         [
             Cell(row.get("label") or row[key] or empty_label),
             Cell(row["people"], PEOPLE),
-            Cell(row["visits"], COUNT),
-            Cell(row["hours"], HOURS),
+            Cell(row["visits"], COUNT, base=row["people"]),
+            Cell(row["hours"], HOURS, base=row["people"]),
         ]
         for row in rows
     ]
@@ -235,14 +270,15 @@ def build_tables(figures, *, hour_value):
                 Cell(_("Median time from request to first visit")),
                 Cell(requests["median_to_first_visit"], DURATION),
             ],
-            [Cell(_("Visits done")), Cell(visits["visits"], COUNT)],
-            [Cell(_("Volunteer hours given")), Cell(visits["hours"], HOURS)],
+            # Visits, hours and worries are figures of the people helped: hidden with them.
+            [Cell(_("Visits done")), Cell(visits["visits"], COUNT, base=people)],
+            [Cell(_("Volunteer hours given")), Cell(visits["hours"], HOURS, base=people)],
             [
                 Cell(
                     _("Value of these hours (at %(rate)s € an hour)")
                     % {"rate": formats.number_format(Decimal(str(hour_value)), 2)}
                 ),
-                Cell(visits["hours_value"], MONEY),
+                Cell(visits["hours_value"], MONEY, base=people),
             ],
             [Cell(_("Volunteers who gave time")), Cell(visits["volunteers"], PEOPLE)],
             [
@@ -253,7 +289,10 @@ def build_tables(figures, *, hour_value):
                 Cell(_("People helped who are not online (coverage)")),
                 Cell(visits["coverage"], SHARE, base=people),
             ],
-            [Cell(_("Worries raised by volunteers")), Cell(visits["worries"], COUNT)],
+            [
+                Cell(_("Worries raised by volunteers")),
+                Cell(visits["worries"], COUNT, base=people),
+            ],
             [Cell(outings.LABEL), Cell(figures.get("outings"), PEOPLE)],
             [
                 Cell(_("People without contact (isolation watch)")),
@@ -276,12 +315,13 @@ def build_tables(figures, *, hour_value):
             [
                 Cell(formats.date_format(row["month"], "F Y")),
                 Cell(row["people"], PEOPLE),
-                Cell(row["visits"], COUNT),
-                Cell(row["hours"], HOURS),
+                Cell(row["visits"], COUNT, base=row["people"]),
+                Cell(row["hours"], HOURS, base=row["people"]),
             ]
             for row in figures["by_month"]
         ],
         chart_column=3,
+        grouped=True,
     )
     service = Table(
         "by-service",
@@ -289,6 +329,7 @@ def build_tables(figures, *, hour_value):
         [_("Service"), *BREAKDOWN_COLUMNS],
         _breakdown_rows(figures["by_service"], "mission__request__services__name", _("None")),
         chart_column=1,
+        grouped=True,
         caption=_("A request for several services counts under each of them."),
     )
     area = Table(
@@ -299,6 +340,7 @@ def build_tables(figures, *, hour_value):
             figures["by_area"], "mission__request__beneficiary__area__name", _("Area not given")
         ),
         chart_column=1,
+        grouped=True,
     )
     channel = Table(
         "by-channel",
@@ -306,6 +348,7 @@ def build_tables(figures, *, hour_value):
         [_("Received through"), *BREAKDOWN_COLUMNS],
         _breakdown_rows(figures["by_channel"], "mission__request__channel", _("Unknown")),
         chart_column=1,
+        grouped=True,
     )
     measured = loneliness["people"]
     impact = Table(

@@ -38,9 +38,10 @@ class PeriodForm(forms.Form):
         label=pgettext_lazy("end of a period", "To"), widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args, territories, **kwargs):
+    def __init__(self, *args, territories, min_days=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.territories = list(territories)
+        self.min_days = min_days
         choices = [(str(t.pk), t.name) for t in self.territories]
         if len(choices) > 1:
             choices.insert(0, ("", _("All my territories")))
@@ -50,6 +51,19 @@ class PeriodForm(forms.Form):
         data = super().clean()
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             raise forms.ValidationError(_("The end of the period must come after its start."))
+        if (
+            self.min_days
+            and data.get("start")
+            and data.get("end")
+            and (data["end"] - data["start"]).days + 1 < self.min_days
+        ):
+            raise forms.ValidationError(
+                _(
+                    "To protect the people behind the figures, the period must cover at "
+                    "least %(days)s days. The figures shown are those of the last twelve months."
+                )
+                % {"days": self.min_days}
+            )
         return data
 
     def period(self):
@@ -83,17 +97,21 @@ class DashboardView(BreadcrumbsMixin, WagtailAdminTemplateMixin, TemplateView):
         data = request.GET.copy()
         data.setdefault("start", start.isoformat())
         data.setdefault("end", end.isoformat())
-        form = PeriodForm(data, territories=territories)
+        threshold = small_cell_threshold(request.user)
+        # The read-only role may not narrow the figures down to a few people.
+        min_days = bippop_settings.READ_ONLY_MIN_PERIOD_DAYS if threshold else None
+        form = PeriodForm(data, territories=territories, min_days=min_days)
+        period_form = form
         if not form.is_valid():
-            form = PeriodForm(
+            # The figures of the default period, under the refused choice and its reason.
+            period_form = PeriodForm(
                 {"start": start, "end": end, "territory": ""}, territories=territories
             )
-            form.is_valid()
-        period = form.period()
+            period_form.is_valid()
+        period = period_form.period()
         chosen = [t for t in territories if t.pk in period.territory_ids]
         figures = metrics.dashboard_figures(period, isolation_days=isolation_days(request, chosen))
         tables = build_tables(figures, hour_value=bippop_settings.VOLUNTEER_HOUR_VALUE)
-        threshold = small_cell_threshold(request.user)
         export = request.GET.get("export")
         if export in ("csv", "xlsx"):
             table = next((t for t in tables if t.slug == request.GET.get("table")), None)
