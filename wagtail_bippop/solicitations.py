@@ -60,9 +60,12 @@ class Outcome(models.TextChoices):
     EXPIRED = "expired", _("This link has expired.")
     ALREADY_ANSWERED = "answered", _("You have already answered.")
     CLOSED = "closed", _("This request no longer needs a volunteer.")
-    NOT_ACTIVE = "not_active", _(
-        "This acceptance is refused: the volunteer is not active at the moment (suspended, "
-        "left or not vetted yet). Please contact the coordination team."
+    NOT_ACTIVE = (
+        "not_active",
+        _(
+            "This acceptance is refused: the volunteer is not active at the moment (suspended, "
+            "left or not vetted yet). Please contact the coordination team."
+        ),
     )
 
 
