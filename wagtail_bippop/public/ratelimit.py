@@ -32,7 +32,8 @@ def client_address(request):
     - otherwise ``BIPPOP_CLIENT_IP_HEADER`` (e.g. ``HTTP_X_REAL_IP``): a header the proxy sets
       to one address; should it hold a list, only its right-most entry is taken.
     - otherwise the connection's ``REMOTE_ADDR``.
-    Anything that is not an IP address falls back to ``REMOTE_ADDR``.
+    Anything that is not an IP address falls back to ``REMOTE_ADDR``; "" when there is none
+    (a request made in code), which the admin lockout stores as no address.
     """
     remote = request.META.get("REMOTE_ADDR", "")
     value = ""
@@ -44,12 +45,14 @@ def client_address(request):
             value = hops[-proxies] if len(hops) >= proxies else hops[0]
     elif header:
         value = request.META.get(header, "").split(",")[-1]
-    return _valid(value) or remote or "unknown"
+    return _valid(value) or _valid(remote)
 
 
 def _client_key(request, scope):
     digest = hmac.new(
-        settings.SECRET_KEY.encode(), client_address(request).encode(), hashlib.sha256
+        settings.SECRET_KEY.encode(),
+        (client_address(request) or "unknown").encode(),
+        hashlib.sha256,
     ).hexdigest()[:32]
     window = bippop_settings.FORM_RATE_WINDOW_SECONDS
     return f"bippop:rate:{scope}:{digest}:{int(time.time() // window)}", window
