@@ -10,6 +10,7 @@
 
 import datetime
 import importlib.util
+import io
 import socket
 import threading
 import time
@@ -142,6 +143,23 @@ def test_a_hanging_mail_server_neither_slows_the_help_form_nor_blocks_other_peop
     assert message.status == OutboxStatus.PENDING  # tried again later
     assert message.attempts == 1
     assert "timed out" in message.last_error or "Timeout" in message.last_error
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_delivers_what_the_request_queued_with_no_transaction_open(
+    client, help_url, territory, settings
+):
+    settings.EMAIL_BACKEND = "tests.test_hardening_messages.TransactionSpyBackend"
+    settings.BIPPOP_TASK_BACKEND = "db"
+    SEEN_IN_TRANSACTION.clear()
+    assert client.post(help_url, help_data(territory)).status_code == 302
+    assert not mail.outbox  # the request only queued them
+    call_command(
+        "db_worker", "--batch", "--backend", "db", "--no-startup-delay", stdout=io.StringIO()
+    )
+    assert len(mail.outbox) == 2
+    assert SEEN_IN_TRANSACTION == [False, False]
+    assert OutboxMessage.objects.filter(status=OutboxStatus.SENT).count() == 2
 
 
 def test_the_example_site_delivers_in_a_worker_by_default(monkeypatch):
