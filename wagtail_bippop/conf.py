@@ -71,6 +71,8 @@ DEFAULTS = {
     "SIGNIN_LINK_MINUTES": 20,
     "SIGNIN_RATE_LIMIT": 5,
     "SIGNIN_RATE_WINDOW_SECONDS": 3600,
+    # Hours a volunteer stays signed in after opening a one-time link.
+    "VOLUNTEER_SESSION_HOURS": 12,
     # --- Failures and audit ---
     # Phone shown on the error pages when the site's settings cannot be read (database down);
     # empty: the pages say to call the town hall.
