@@ -86,6 +86,19 @@ def format_violations(violations):
     return "\n".join(lines)
 
 
+def assert_no_axe_violation(axe, page, tags=AXE_TAGS):
+    """Runs axe-core on ``page`` with ``tags`` and fails with a readable list of violations."""
+    results = axe.run(
+        page, options={"runOnly": {"type": "tag", "values": tags}, "resultTypes": ["violations"]}
+    )
+    violations = results.response["violations"]
+    width = page.viewport_size["width"]
+    assert not violations, (
+        f"axe found {len(violations)} violation(s) on {page.url} at {width} px:\n"
+        + format_violations(violations)
+    )
+
+
 @pytest.fixture
 def axe_check():
     from axe_playwright_python.sync_playwright import Axe
@@ -93,16 +106,7 @@ def axe_check():
     axe = Axe()
 
     def check(page):
-        results = axe.run(
-            page,
-            options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]},
-        )
-        violations = results.response["violations"]
-        width = page.viewport_size["width"]
-        assert not violations, (
-            f"axe found {len(violations)} violation(s) on {page.url} at {width} px:\n"
-            + format_violations(violations)
-        )
+        assert_no_axe_violation(axe, page)
 
     return check
 

@@ -38,7 +38,7 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 
-from tests.browser.conftest import format_violations
+from tests.browser.conftest import assert_no_axe_violation
 from tests.browser.section import build_section, ensure_default_site
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -323,16 +323,7 @@ def visit(request):
             page.wait_for_function(
                 "document.getAnimations().every(a => a.playState !== 'running')", timeout=5_000
             )
-        results = axe.run(
-            page,
-            options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]},
-        )
-        violations = results.response["violations"]
-        width = page.viewport_size["width"]
-        assert not violations, (
-            f"axe found {len(violations)} violation(s) on {page.url} at {width} px:\n"
-            + format_violations(violations)
-        )
+        assert_no_axe_violation(axe, page, AXE_TAGS)
         stats["pages"] += 1
         return page
 
