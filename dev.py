@@ -72,8 +72,13 @@ def demo(python, args):
     run(*manage, "setup_example_site", cwd=SITE, env=env)
     say("Starting the worker that sends e-mails and SMS (manage.py db_worker)")
     worker_command = [str(a) for a in (*manage, "db_worker")]
-    print("   $", " ".join(worker_command), flush=True)
-    worker = subprocess.Popen(worker_command, cwd=SITE, env=env)
+    # The worker logs every task it runs: into a file, so the accounts printed above stay
+    # on screen.
+    print("   $", " ".join(worker_command), "> example_site/worker.log", flush=True)
+    worker_log = open(SITE / "worker.log", "ab")  # noqa: SIM115 (closed with the worker)
+    worker = subprocess.Popen(
+        worker_command, cwd=SITE, env=env, stdout=worker_log, stderr=subprocess.STDOUT
+    )
     try:
         say("Serving http://127.0.0.1:8000/ (admin: http://127.0.0.1:8000/admin/) – Ctrl+C to stop")
         run(*manage, "runserver", "127.0.0.1:8000", *args, cwd=SITE, env=env)
@@ -85,6 +90,7 @@ def demo(python, args):
                 worker.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 worker.kill()
+        worker_log.close()
 
 
 def test(python, args):
