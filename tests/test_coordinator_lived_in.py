@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.french import DAYS, MONTHS, day_in_words
 from wagtail_bippop.roles import COORDINATOR_GROUP
 
 pytestmark = pytest.mark.django_db
@@ -196,25 +197,9 @@ def test_the_other_volunteers_link_then_says_the_request_is_taken(
 
 # --- The first visit is agreed with the person before anyone is told a date ----------------
 
-FR_DAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
-FR_MONTHS = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
-
 
 def french_day(day):
-    return f"{FR_DAYS[day.weekday()]} {day.day} {FR_MONTHS[day.month - 1]} {day.year}"
+    return day_in_words(day)
 
 
 def _messages_to(person):
@@ -248,7 +233,7 @@ def test_a_yes_leaves_the_mission_to_schedule_and_tells_the_person_no_date(accep
     # The daily planning job leaves it alone too.
     scheduling.plan_upcoming_visits()
     assert not mission.visits.exists()
-    months = "|".join(FR_MONTHS)
+    months = "|".join(MONTHS)
     date_like = re.compile(rf"\d{{1,2}}\s?[:h]|\d{{1,2}} ({months})")
     for message in _messages_to(mission.request.beneficiary):
         assert not date_like.search(message.subject + message.body), message.body
@@ -467,7 +452,7 @@ def test_call_back_due_day_and_late_flag(client, coordinator, make_request, site
     assert rows[late.pk].callback_late and not rows[fresh.pk].callback_late
     due = add_working_days(timezone.localdate(fresh.created_at), 3)
     assert rows[fresh.pk].callback_due == due
-    assert f"{FR_DAYS[due.weekday()]} {due.day} {FR_MONTHS[due.month - 1]}" in page
+    assert f"{DAYS[due.weekday()]} {due.day} {MONTHS[due.month - 1]}" in page
 
 
 def test_a_request_called_back_has_no_call_back_due(client, coordinator, make_request):
@@ -741,7 +726,7 @@ def test_timeline_shows_the_agreed_visit_the_messages_and_the_worries(
     )
     text = response.content.decode().replace("\u00a0", " ")
     assert "Première visite fixée" in text
-    assert f"{FR_DAYS[day.weekday()]} {day.day} {FR_MONTHS[day.month - 1]}" in text
+    assert f"{DAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]}" in text
     assert "Votre première visite est fixée" in text  # the message the person was sent
     assert "SMS" in text
     assert "Elle ne mange plus beaucoup." in text

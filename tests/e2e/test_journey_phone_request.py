@@ -16,6 +16,7 @@ import re
 import pytest
 from django.utils import timezone
 
+from tests.french import MONTHS, day_in_words
 from wagtail_bippop.models import (
     Area,
     AvailabilitySlot,
@@ -35,27 +36,12 @@ pytestmark = pytest.mark.browser
 PERSON_MOBILE = "+33612345678"
 ALICE = "alice.moreau@example.org"
 BEATRICE_MOBILE = "+33698765432"
-DAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
-MONTHS = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
 MONTH_NAMES = "|".join(MONTHS)
 DATE_IN_WORDS = re.compile(rf"\b\d{{1,2}} ({MONTH_NAMES})\b|\d{{1,2}}\s?h\b|\d{{1,2}}:\d{{2}}")
 
 
 def in_words(day):
-    return f"{DAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]} {day.year}"
+    return day_in_words(day)
 
 
 def link_to(message, part):
